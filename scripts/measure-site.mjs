@@ -1,0 +1,93 @@
+// Browser measurement: time to interactive of the book's pages and the median draw time of every
+// widget, in Debian's headless chromium on loopback. Reads the `data-draw-ms` each widget canvas
+// writes after every draw. Prints JSON. Usage (after `trunk build --release --dist target/e2e-dist`):
+//   node scripts/measure-site.mjs [dist=target/e2e-dist] [frames=60]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from './static-server.mjs';
+import { CHROMIUM_ARGS, CHAPTER00_WIDGETS } from '../tests/e2e/harness.mjs';
+
+const dist = path.resolve(process.argv[2] ?? 'target/e2e-dist');
+const frames = Number(process.argv[3] ?? 60);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+
+const server = await startServer(dist, 0);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'multiace-measure-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 },
+});
+
+async function timeToInteractive(route, selector) {
+  const samples = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await context.newPage();
+    const start = Date.now();
+    await page.goto(origin + route);
+    await page.waitForSelector(selector, { timeout: 20000 });
+    samples.push(Date.now() - start);
+    await page.close();
+  }
+  return median(samples);
+}
+
+/** Redraw `frames` times by dragging (or, if a drag does not redraw, by keys and sliders). */
+async function frameTimes(name) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/embed/${name}`);
+  const canvasSel = `.widget[data-widget="${name}"] canvas[data-draws]`;
+  await page.waitForSelector(canvasSel, { timeout: 20000 });
+  const canvas = page.locator(canvasSel).first();
+  const box = await canvas.boundingBox();
+  const draws = () => page.locator(canvasSel).evaluateAll((cs) => cs.map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0));
+  const readMs = () => page.locator(canvasSel).evaluateAll((cs) => cs.map((c) => Number(c.dataset.drawMs)));
+  const samples = [];
+  const drivers = [
+    async (i) => { await page.mouse.move(box.x + box.width / 2 + (i % 2 ? 6 : -6), box.y + box.height / 2 + 3); },
+    async () => { await canvas.focus(); await page.keyboard.press('ArrowRight'); },
+    async (i) => {
+      const slider = page.locator(`.widget[data-widget="${name}"] input[type=range]`).first();
+      const [min, max] = await slider.evaluate((s) => [Number(s.min), Number(s.max)]);
+      await slider.fill(String(min + ((i % 10) / 10) * (max - min)));
+    },
+  ];
+  let driver = null;
+  for (const candidate of drivers) {
+    const before = await draws();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await candidate(1).catch(() => {});
+    await page.waitForTimeout(50);
+    await page.mouse.up();
+    if ((await draws()) > before) { driver = candidate; break; }
+  }
+  if (!driver) { await page.close(); return { widget: name, error: 'no interaction redraws the widget' }; }
+  const useDrag = driver === drivers[0];
+  if (useDrag) { await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2); await page.mouse.down(); }
+  for (let i = 0; i < frames; i++) {
+    const before = await draws();
+    await driver(i);
+    await page.waitForFunction(([sel, n]) => [...document.querySelectorAll(sel)]
+      .map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0) > n, [canvasSel, before], { timeout: 2000 }).catch(() => {});
+    samples.push((await readMs()).reduce((a, b) => a + b, 0));
+  }
+  if (useDrag) await page.mouse.up();
+  await page.close();
+  return { widget: name, frames: samples.length, median_draw_ms: median(samples), max_draw_ms: Math.max(...samples) };
+}
+
+const tti = {
+  landing: await timeToInteractive('/', 'main'),
+  'chapter-00': await timeToInteractive('/chapter/00-fundamentals', 'article.chapter .widget canvas[data-draws]'),
+};
+for (const n of CHAPTER00_WIDGETS) {
+  tti[`embed/${n}`] = await timeToInteractive(`/embed/${n}`, `.widget[data-widget="${n}"] canvas[data-draws]`);
+}
+const report = { time_to_interactive_ms: tti, widgets: [] };
+for (const name of CHAPTER00_WIDGETS) report.widgets.push(await frameTimes(name));
+console.log(JSON.stringify(report, null, 2));
+await context.close();
+server.close();
+fs.rmSync(profile, { recursive: true, force: true });

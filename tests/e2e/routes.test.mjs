@@ -1,0 +1,72 @@
+// Every route loads, survives a reload, logs no error, and requests nothing outside the origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSite, newPage, CHAPTERS, CHAPTER00_WIDGETS } from './harness.mjs';
+
+let site;
+before(async () => { site = await openSite(); });
+after(async () => { await site?.close(); });
+
+const routes = () => [
+  ['/', 'main'],
+  ...CHAPTERS.map((slug) => [`/chapter/${slug}`, `article.chapter[data-slug="${slug}"]`]),
+  ['/embed', 'main'],
+  ...CHAPTER00_WIDGETS.map((name) => [`/embed/${name}`, `.widget[data-widget="${name}"]`]),
+];
+
+test('every route loads with no console error and no request leaving the origin', async () => {
+  for (const [route, selector] of routes()) {
+    const page = await newPage(site);
+    await page.goto(site.origin + route);
+    await page.waitForSelector(selector, { timeout: 15000 });
+    await page.reload();
+    await page.waitForSelector(selector, { timeout: 15000 });
+    await page.waitForTimeout(300);
+    assert.deepEqual(page.errors, [], `errors on ${route}`);
+    const foreign = page.requests.filter((url) => !url.startsWith(site.origin) && !/^(data|blob):/.test(url));
+    assert.deepEqual(foreign, [], `requests leaving the origin from ${route}`);
+    await page.close();
+  }
+});
+
+test('the table of contents lists the five chapters and previous/next links work', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.origin}/chapter/00-fundamentals`);
+  await page.waitForSelector('article.chapter');
+  for (const slug of CHAPTERS) {
+    assert.ok(await page.locator(`nav a[href$="/chapter/${slug}"]`).count() > 0, `toc link to ${slug}`);
+  }
+  await page.locator('a[rel="next"]').first().click();
+  await page.waitForSelector('article.chapter[data-slug="01-atomic-cluster-expansion"]');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('chapter 00 renders its math as MathML without errors', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.origin}/chapter/00-fundamentals`);
+  await page.waitForSelector('article.chapter math');
+  assert.ok(await page.locator('article.chapter math').count() > 20, 'many formulas');
+  assert.equal(await page.locator('article.chapter merror').count(), 0);
+  const text = await page.locator('article.chapter').innerText();
+  assert.ok(!text.includes('&nbsp;'), 'no double-escaped spaces');
+  await page.close();
+});
+
+test('a phone-width screen has no horizontal scrolling', async () => {
+  const page = await newPage(site, { viewport: { width: 390, height: 844 } });
+  await page.goto(`${site.origin}/chapter/00-fundamentals`);
+  await page.waitForSelector('article.chapter');
+  await page.waitForTimeout(500);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
+  await page.close();
+});
+
+test('an unknown route shows a not-found page, not a crash', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.origin}/no/such/page`);
+  await page.waitForSelector('body :text-matches("not found", "i")', { timeout: 15000 });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
