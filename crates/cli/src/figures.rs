@@ -1,0 +1,79 @@
+//! `multiace figures --out DIR`: writes the figures of chapter 00 as SVG, drawn by the same
+//! `multiace-figures` functions the site's widgets use on a canvas.
+
+use std::path::Path;
+
+use multiace_core::so3::{angles_to_matrix, triangle, wigner_d_from_matrix, Normalization};
+use multiace_figures::{
+    draw_d_blocks, draw_sh_gallery, draw_sh_map, draw_wigner_3j_slices, FigStyle,
+};
+use plotters::prelude::*;
+
+/// The (l1, l2, l3) triples whose 3j tensors chapter 00 shows.
+const WIGNER_3J: [(usize, usize, usize); 5] =
+    [(1, 1, 0), (1, 1, 1), (1, 1, 2), (1, 2, 2), (2, 2, 2)];
+
+/// Writes every chapter-00 figure into `out_dir` (created if missing) and prints each path.
+pub fn run(out_dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        format!(
+            "cannot create the output directory {}: {e}",
+            out_dir.display()
+        )
+    })?;
+    let style = FigStyle::light();
+    let mut written = Vec::new();
+
+    let path = out_dir.join("fig00_sh_gallery.svg");
+    {
+        let root = SVGBackend::new(&path, (1400, 760)).into_drawing_area();
+        draw_sh_gallery(&root, 4, Normalization::Component, &style)?;
+        root.present()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    written.push(path);
+
+    for (l, m) in [(2usize, 1i64), (3, -2)] {
+        let path = out_dir.join(format!("fig00_sh_map_{l}_{m}.svg"));
+        {
+            let root = SVGBackend::new(&path, (720, 380)).into_drawing_area();
+            draw_sh_map(&root, l, m, Normalization::Component, &style)?;
+            root.present()
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        written.push(path);
+    }
+
+    for (l1, l2, l3) in WIGNER_3J {
+        if !triangle(l1, l2, l3) {
+            return Err(format!("({l1}, {l2}, {l3}) violates the triangle rule"));
+        }
+        let path = out_dir.join(format!("fig00_wigner3j_{l1}_{l2}_{l3}.svg"));
+        {
+            let n = 2 * l3 + 1;
+            let width = 180 + 150 * n.min(5) as u32;
+            let height = 70 + 165 * n.div_ceil(5) as u32;
+            let root = SVGBackend::new(&path, (width.max(640), height)).into_drawing_area();
+            draw_wigner_3j_slices(&root, l1, l2, l3, &style)?;
+            root.present()
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        written.push(path);
+    }
+
+    let path = out_dir.join("fig00_wigner_d_blocks.svg");
+    {
+        let r = angles_to_matrix(0.7, 1.1, -0.4);
+        let blocks: Vec<_> = (0..=3).map(|l| wigner_d_from_matrix(l, &r)).collect();
+        let root = SVGBackend::new(&path, (560, 580)).into_drawing_area();
+        draw_d_blocks(&root, &blocks, &style)?;
+        root.present()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    written.push(path);
+
+    for p in written {
+        println!("{}", p.display());
+    }
+    Ok(())
+}

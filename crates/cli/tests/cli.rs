@@ -1,0 +1,184 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The `multiace` binary end to end: output shapes, values against the core, and bad input.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use multiace_core::so3::{self, Normalization};
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_multiace"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the multiace binary runs");
+    // The process may exit before reading stdin (argument errors): ignore a broken pipe.
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
+    child.wait_with_output().expect("output")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn nums(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+#[test]
+fn sh_prints_one_row_per_vector_with_full_precision() {
+    let out = run(
+        &["sh", "--lmax", "3", "--normalization", "component"],
+        "[[0.3,-1.2,0.5],[0,0,1e-9]]",
+    );
+    let rows = json(&out);
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    let mut want = vec![0.0; so3::sh_len(3)];
+    so3::spherical_harmonics(
+        3,
+        [0.3, -1.2, 0.5],
+        Normalization::Component,
+        true,
+        &mut want,
+    );
+    assert_eq!(
+        nums(&rows[0]),
+        want,
+        "bit-identical to the core (round-trip printing)"
+    );
+    assert_eq!(nums(&rows[1]).len(), 16);
+}
+
+#[test]
+fn sh_no_normalize_and_default_normalisation() {
+    let rows = json(&run(&["sh", "--lmax", "1", "--no-normalize"], "[[2,0,0]]"));
+    let r = nums(&rows[0]);
+    let c = (3.0 / (4.0 * std::f64::consts::PI)).sqrt();
+    assert!(
+        (r[1] - 2.0 * c).abs() < 1e-15,
+        "integral normalisation, l=1 block = c (x, y, z)"
+    );
+    assert_eq!(r[2], 0.0);
+}
+
+#[test]
+fn wigner_3j_prints_the_tensor() {
+    let t = json(&run(&["wigner-3j", "1", "2", "3"], ""));
+    let c = so3::wigner_3j(1, 2, 3).expect("valid");
+    let a = t.as_array().expect("dim 1");
+    assert_eq!(a.len(), 3);
+    assert_eq!(a[0].as_array().expect("dim 2").len(), 5);
+    assert_eq!(a[0][0].as_array().expect("dim 3").len(), 7);
+    assert_eq!(a[1][2][3].as_f64(), Some(c.get(1, 2, 3)));
+    assert_eq!(a[2][4][6].as_f64(), Some(c.get(2, 4, 6)));
+}
+
+#[test]
+fn wigner_d_from_angles_and_from_matrix_agree() {
+    let d1 = json(&run(
+        &["wigner-d", "2", "--angles", "0.3", "-1.1", "2.0"],
+        "",
+    ));
+    let r = so3::angles_to_matrix(0.3, -1.1, 2.0);
+    let m = serde_json::to_string(&r).expect("json");
+    let d2 = json(&run(&["wigner-d", "2", "--matrix", &m], ""));
+    let want = so3::wigner_d(2, 0.3, -1.1, 2.0);
+    let (a, b) = (d1.as_array().expect("rows"), d2.as_array().expect("rows"));
+    assert_eq!(a.len(), 5);
+    for i in 0..5 {
+        let (ra, rb) = (nums(&a[i]), nums(&b[i]));
+        assert_eq!(ra.len(), 5);
+        for j in 0..5 {
+            assert_eq!(ra[j], want[(i, j)]);
+            assert!((ra[j] - rb[j]).abs() < 1e-15);
+        }
+    }
+    // D^1 is the rotation matrix itself.
+    let d = json(&run(&["wigner-d", "1", "--matrix", &m], ""));
+    for i in 0..3 {
+        assert_eq!(nums(&d[i]), r[i].to_vec());
+    }
+}
+
+#[test]
+fn help_prints_usage() {
+    let out = run(&["--help"], "");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("multiace wigner-3j L1 L2 L3"));
+}
+
+#[test]
+fn bad_input_gives_exit_code_2_and_one_error_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["sh", "--lmax", "2"], "not json"),
+        (&["sh", "--lmax", "2"], "{\"x\": 1}"),
+        (&["sh", "--lmax", "2"], "[[1, 2]]"),
+        (&["sh", "--lmax", "2"], "[[1, 2, \"a\"]]"),
+        (&["sh", "--lmax", "99"], "[]"),
+        (&["sh", "--lmax", "-1"], "[]"),
+        (&["sh"], "[]"),
+        (&["sh", "--lmax"], "[]"),
+        (&["sh", "--lmax", "2", "--normalization", "unit"], "[]"),
+        (&["sh", "--lmax", "2", "--frobnicate"], "[]"),
+        (
+            &["sh", "--lmax", "2", "--no-normalize"],
+            "[[1e300, 1e300, 1e300]]",
+        ),
+        (&["wigner-3j", "1", "1", "5"], ""),
+        (&["wigner-3j", "1", "1"], ""),
+        (&["wigner-3j", "1", "1", "1", "1"], ""),
+        (&["wigner-3j", "30", "30", "30"], ""),
+        (&["wigner-3j", "a", "1", "1"], ""),
+        (
+            &["wigner-d", "2", "--matrix", "[[1,0,0],[0,1,0],[0,0,-1]]"],
+            "",
+        ),
+        (
+            &["wigner-d", "2", "--matrix", "[[1,2,0],[0,1,0],[0,0,1]]"],
+            "",
+        ),
+        (&["wigner-d", "2", "--matrix", "[[1,0],[0,1]]"], ""),
+        (&["wigner-d", "2", "--matrix", "nope"], ""),
+        (&["wigner-d", "2", "--angles", "0.1", "0.2"], ""),
+        (&["wigner-d", "2", "--angles", "0.1", "x", "0.3"], ""),
+        (&["wigner-d", "2"], ""),
+        (&["wigner-d", "21", "--angles", "0", "0", "0"], ""),
+        (&["wigner-d", "2", "--euler", "0", "0", "0"], ""),
+        (&["figures"], ""),
+        (&["frobnicate"], ""),
+        (&[], ""),
+    ];
+    for (args, stdin) in cases {
+        let out = run(args, stdin);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?} should exit 2; stderr: {err}"
+        );
+        assert_eq!(
+            err.lines().count(),
+            1,
+            "{args:?}: exactly one stderr line, got {err:?}"
+        );
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+}

@@ -1,0 +1,110 @@
+//! The core compiled to wasm32 and run inside headless Chromium (the engine the book's widgets
+//! run on): the same e3nn fixtures and symmetry properties as the native tests, so a difference
+//! in the browser's floating point or in a wasm-only code path cannot hide.
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p multiace-core --target wasm32-unknown-unknown --test browser`
+#![cfg(target_arch = "wasm32")]
+
+use multiace_core::so3::{
+    apply, random_rotation, sh_len, spherical_harmonics, wigner_3j, wigner_d_from_matrix,
+    Normalization, SplitMix64,
+};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SH_FIXTURE: &str = include_str!("fixtures/sh_e3nn.json");
+
+fn normalization(name: &str) -> Normalization {
+    match name {
+        "integral" => Normalization::Integral,
+        "component" => Normalization::Component,
+        "norm" => Normalization::Norm,
+        other => panic!("unknown normalization {other} in the fixture"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn spherical_harmonics_match_e3nn_in_the_browser() {
+    let fixture: serde_json::Value = serde_json::from_str(SH_FIXTURE).expect("fixture is JSON");
+    let lmax = fixture["lmax"].as_u64().expect("lmax") as usize;
+    let vectors: Vec<[f64; 3]> =
+        serde_json::from_value(fixture["vectors"].clone()).expect("vectors");
+    let mut out = vec![0.0; sh_len(lmax)];
+    let mut compared = 0;
+    for case in fixture["cases"].as_array().expect("cases") {
+        let norm = normalization(case["normalization"].as_str().expect("normalization"));
+        let normalize = case["normalize"].as_bool().expect("normalize");
+        let rows: Vec<Vec<f64>> = serde_json::from_value(case["values"].clone()).expect("values");
+        for (v, expected) in vectors.iter().zip(&rows) {
+            spherical_harmonics(lmax, *v, norm, normalize, &mut out);
+            for (k, (got, want)) in out.iter().zip(expected).enumerate() {
+                assert!(
+                    (got - want).abs() <= 1e-12,
+                    "Y[{k}]({v:?}) {norm:?} normalize={normalize}: {got} vs e3nn {want}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 10_000, "only {compared} values compared");
+}
+
+#[wasm_bindgen_test]
+fn spherical_harmonics_rotate_with_wigner_d_in_the_browser() {
+    let lmax = 8;
+    let mut rng = SplitMix64::new(2025);
+    let (mut y, mut y_rot) = (vec![0.0; sh_len(lmax)], vec![0.0; sh_len(lmax)]);
+    let mut worst: f64 = 0.0;
+    for _ in 0..200 {
+        let r = random_rotation(&mut rng);
+        let x = [rng.normal(), rng.normal(), rng.normal()];
+        spherical_harmonics(lmax, x, Normalization::Component, true, &mut y);
+        spherical_harmonics(
+            lmax,
+            apply(&r, x),
+            Normalization::Component,
+            true,
+            &mut y_rot,
+        );
+        for l in 0..=lmax {
+            let d = wigner_d_from_matrix(l, &r);
+            let start = l * l;
+            for i in 0..2 * l + 1 {
+                let dy: f64 = (0..2 * l + 1).map(|j| d[(i, j)] * y[start + j]).sum();
+                worst = worst.max((dy - y_rot[start + i]).abs());
+            }
+        }
+    }
+    assert!(worst < 1e-12, "max |Y(Rx) - D(R)Y(x)| = {worst:e}");
+}
+
+#[wasm_bindgen_test]
+fn wigner_3j_is_invariant_in_the_browser() {
+    let (l1, l2, l3) = (2, 3, 4);
+    let c = wigner_3j(l1, l2, l3).expect("a valid triangle");
+    let mut rng = SplitMix64::new(7);
+    let r = random_rotation(&mut rng);
+    let (d1, d2, d3) = (
+        wigner_d_from_matrix(l1, &r),
+        wigner_d_from_matrix(l2, &r),
+        wigner_d_from_matrix(l3, &r),
+    );
+    let [n1, n2, n3] = c.dims;
+    let mut worst: f64 = 0.0;
+    for i in 0..n1 {
+        for j in 0..n2 {
+            for k in 0..n3 {
+                let mut rotated = 0.0;
+                for a in 0..n1 {
+                    for b in 0..n2 {
+                        for e in 0..n3 {
+                            rotated += d1[(i, a)] * d2[(j, b)] * d3[(k, e)] * c.get(a, b, e);
+                        }
+                    }
+                }
+                worst = worst.max((rotated - c.get(i, j, k)).abs());
+            }
+        }
+    }
+    assert!(worst < 1e-12, "3j changed by {worst:e} under rotation");
+}

@@ -1,0 +1,29 @@
+//! The book's figures, drawn once for every backend.
+//!
+//! Each public `draw_*` function is generic over a plotters [`DrawingBackend`]: the site calls it
+//! with `plotters_canvas::CanvasBackend` (the live widgets), the CLI with `SVGBackend`
+//! (`multiace figures --out DIR`). The numbers come from `multiace-core`; this crate only samples
+//! and paints them, so a figure in the book and the same figure in a paper agree to the pixel.
+//!
+//! ```no_run
+//! use plotters::prelude::*;
+//! use multiace_core::so3::Normalization;
+//! let root = SVGBackend::new("y21.svg", (640, 360)).into_drawing_area();
+//! multiace_figures::draw_sh_map(&root, 2, 1, Normalization::Component, &multiace_figures::FigStyle::light()).unwrap();
+//! ```
+
+pub mod colormap;
+mod heatmaps;
+mod sh;
+mod style;
+
+pub use heatmaps::{draw_bar_pair, draw_d_blocks, draw_matrix, draw_wigner_3j_slices};
+pub use sh::{direction, draw_sh_gallery, draw_sh_map, draw_sh_map_with, sample_sh_grid, ShGrid};
+pub use style::FigStyle;
+
+use plotters::drawing::DrawingAreaErrorKind;
+
+/// plotters errors carry the backend's error type; the book only needs the message.
+pub(crate) fn err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+    format!("drawing failed: {e}")
+}

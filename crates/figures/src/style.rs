@@ -1,0 +1,85 @@
+//! Colours and sizes shared by all figures (light page, dark page, SVG export).
+
+use plotters::style::RGBColor;
+
+/// What a figure needs to know about its surroundings: text and line colours (light or dark page)
+/// and a scale for fonts and strokes (the canvas backing store is `devicePixelRatio` times larger
+/// than its CSS size, so a 12 px label must be drawn at `12 * scale` device pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FigStyle {
+    pub text: RGBColor,
+    pub muted: RGBColor,
+    /// `None` leaves the area transparent (the page's own background shows through).
+    pub background: Option<RGBColor>,
+    pub scale: f64,
+}
+
+impl FigStyle {
+    /// Dark text on white (the CLI's SVGs and the light theme).
+    pub fn light() -> Self {
+        FigStyle {
+            text: RGBColor(0x22, 0x22, 0x22),
+            muted: RGBColor(0x88, 0x88, 0x88),
+            background: Some(RGBColor(0xff, 0xff, 0xff)),
+            scale: 1.0,
+        }
+    }
+
+    /// Light text on a dark page.
+    pub fn dark() -> Self {
+        FigStyle {
+            text: RGBColor(0xe8, 0xe8, 0xe8),
+            muted: RGBColor(0x99, 0x99, 0x99),
+            background: Some(RGBColor(0x1b, 0x1e, 0x24)),
+            scale: 1.0,
+        }
+    }
+
+    /// Text in `text`, on a transparent background: for a canvas on a page of any theme.
+    pub fn on_page(text: RGBColor) -> Self {
+        let lum = 0.2126 * text.0 as f64 + 0.7152 * text.1 as f64 + 0.0722 * text.2 as f64;
+        let base = if lum > 128.0 {
+            Self::dark()
+        } else {
+            Self::light()
+        };
+        FigStyle {
+            text,
+            background: None,
+            ..base
+        }
+    }
+
+    /// Fills `area` with the background, if there is one.
+    pub fn fill<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), String> {
+        match self.background {
+            Some(c) => area.fill(&c).map_err(crate::err),
+            None => Ok(()),
+        }
+    }
+
+    /// The same colours at another pixel scale.
+    pub fn scaled(self, scale: f64) -> Self {
+        FigStyle {
+            scale: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                1.0
+            },
+            ..self
+        }
+    }
+
+    /// A length in device pixels for a length of `px` CSS pixels.
+    pub fn px(&self, px: f64) -> i32 {
+        (px * self.scale).round() as i32
+    }
+
+    /// A font size in device pixels.
+    pub fn font(&self, px: f64) -> f64 {
+        px * self.scale
+    }
+}

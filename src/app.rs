@@ -1,0 +1,290 @@
+//! Router and layout: the book pages share a header and a table of contents; the embed pages
+//! (`/embed/:name`, for lecturers' slides) show a widget alone with a link back to the book.
+
+use crate::chapter::{self, ChapterData, ChapterPage, CHAPTERS};
+use crate::landing::Landing;
+use crate::util::{
+    base_path, path as site_path, set_title, site_url, storage_set, Theme, BOOK_TITLE, THEME_KEY,
+};
+use crate::widgets::{catalogue, widget_view};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router base=base_path()>
+            <Routes fallback=|| view! { <Shell current=None><NotFound/></Shell> }>
+                <Route path=path!("/") view=|| view! { <Shell current=None><Landing/></Shell> }/>
+                <Route path=path!("/chapter/:slug") view=ChapterRoute/>
+                <Route path=path!("/embed") view=EmbedCatalogue/>
+                <Route path=path!("/embed/:name") view=EmbedWidget/>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn ChapterRoute() -> impl IntoView {
+    let params = use_params_map();
+    move || {
+        let slug = params.read().get("slug").unwrap_or_default();
+        match chapter::find(&slug) {
+            Some((index, ch)) => view! {
+                <Shell current=Some(ch)><ChapterPage index=index chapter=ch/></Shell>
+            }
+            .into_any(),
+            None => view! { <Shell current=None><NotFound/></Shell> }.into_any(),
+        }
+    }
+}
+
+/// Header, table of contents and main column of every book page.
+#[component]
+fn Shell(current: Option<&'static ChapterData>, children: Children) -> impl IntoView {
+    let theme = RwSignal::new(Theme::initial());
+    Effect::new(move |_| theme.get().apply());
+    let toc_open = RwSignal::new(false);
+    // Escape closes the drawer wherever the focus is.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && toc_open.get_untracked() {
+            toc_open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
+    let toggle_theme = move |_| {
+        let next = theme.get_untracked().toggled();
+        storage_set(THEME_KEY, next.as_str());
+        theme.set(next);
+    };
+    view! {
+        <a class="skip-link" href="#main">"Skip to the text"</a>
+        <header class="site-header">
+            <button
+                type="button"
+                class="toc-toggle"
+                aria-controls="toc"
+                aria-expanded=move || toc_open.get().to_string()
+                on:click=move |_| toc_open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">"☰ "</span>
+                "Contents"
+            </button>
+            <A href=site_path("/") attr:class="brand">
+                <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                    <ellipse cx="16" cy="16" rx="13" ry="5.5" transform="rotate(30 16 16)"></ellipse>
+                    <ellipse cx="16" cy="16" rx="13" ry="5.5" transform="rotate(-30 16 16)"></ellipse>
+                    <circle cx="16" cy="16" r="3.2"></circle>
+                </svg>
+                {BOOK_TITLE}
+            </A>
+            <button
+                type="button"
+                class="theme-toggle"
+                on:click=toggle_theme
+                aria-label=move || match theme.get() {
+                    Theme::Light => "Switch to the dark theme",
+                    Theme::Dark => "Switch to the light theme",
+                }
+            >
+                {move || match theme.get() {
+                    Theme::Light => "☾ Dark",
+                    Theme::Dark => "☀ Light",
+                }}
+            </button>
+        </header>
+        <div class="layout">
+            <nav
+                id="toc"
+                class="toc"
+                class:open=move || toc_open.get()
+                aria-label="Table of contents"
+                on:click=move |ev| {
+                    // Close the drawer on narrow screens after following a link.
+                    let is_link = event_target::<web_sys::Element>(&ev)
+                        .closest("a")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                    if is_link {
+                        toc_open.set(false);
+                    }
+                }
+            >
+                <Toc current=current/>
+            </nav>
+            <main id="main" tabindex="-1">{children()}</main>
+        </div>
+    }
+}
+
+#[component]
+fn Toc(current: Option<&'static ChapterData>) -> impl IntoView {
+    let items = CHAPTERS
+        .iter()
+        .map(|ch| {
+            let is_current = current.is_some_and(|c| c.slug == ch.slug);
+            let sections = is_current.then(|| {
+                ch.sections
+                    .iter()
+                    .map(|s| {
+                        let href = format!("{}#{}", chapter::href(ch), s.id);
+                        view! { <li><A href=href><span inner_html=s.title_html></span></A></li> }
+                    })
+                    .collect_view()
+            });
+            view! {
+                <li class:current=is_current>
+                    <A href=chapter::href(ch)>
+                        <span class="toc-num">{ch.number}</span>
+                        <span class="toc-title">
+                            {ch.title}
+                            {ch.planned.then(|| view! { <span class="tag">"planned"</span> })}
+                        </span>
+                    </A>
+                    {sections.map(|s| view! { <ol class="toc-sections">{s}</ol> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="toc-heading">"Chapters"</p>
+        <ol class="toc-chapters">{items}</ol>
+        <p class="toc-heading">"Tools"</p>
+        <ul class="toc-tools">
+            <li><A href=site_path("/embed")>"Widget catalogue (for slides)"</A></li>
+        </ul>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    set_title(&format!("Page not found · {BOOK_TITLE}"));
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <section class="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at " <code>{path}</code> "."</p>
+            <p><A href=site_path("/") attr:class="button primary">"Go to the start of the book"</A></p>
+        </section>
+    }
+}
+
+/// `/embed`: every widget with its parameters, each linking to its stable embed URL.
+#[component]
+fn EmbedCatalogue() -> impl IntoView {
+    set_title(&format!("Widget catalogue · {BOOK_TITLE}"));
+    let rows = catalogue()
+        .iter()
+        .map(|w| {
+            let embed = site_path(&format!("/embed/{}", w.name));
+            let defaults: Vec<String> = w
+                .params
+                .iter()
+                .map(|p| format!("{}={}", p.key, p.default))
+                .collect();
+            let example = if defaults.is_empty() {
+                embed.clone()
+            } else {
+                format!("{embed}?{}", defaults.join("&"))
+            };
+            let chapter_link = chapter::find(w.chapter).map(|(_, ch)| {
+                view! { <A href=chapter::href(ch)>"Chapter " {ch.number}</A> }
+            });
+            let params = w
+                .params
+                .iter()
+                .map(|p| {
+                    view! {
+                        <tr><td><code>{p.key}</code></td><td><code>{p.default}</code></td><td>{p.help}</td></tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li class="catalogue-item" data-widget=w.name>
+                    <h2><A href=embed.clone()>{w.title}</A></h2>
+                    <p class="catalogue-meta"><code>{w.name}</code> " · " {chapter_link}</p>
+                    <p>{w.summary}</p>
+                    {(!w.params.is_empty()).then(|| view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th>"Parameter"</th><th>"Default"</th><th>"Meaning"</th></tr></thead>
+                                <tbody>{params}</tbody>
+                            </table>
+                        </div>
+                    })}
+                    <p class="catalogue-url">
+                        "Embed URL: " <A href=example.clone()><code>{example.clone()}</code></A>
+                    </p>
+                </li>
+            }
+        })
+        .collect_view();
+    let empty = catalogue().is_empty();
+    view! {
+        <Shell current=None>
+            <section class="catalogue">
+                <h1>"Widget catalogue"</h1>
+                <p class="lead">
+                    "Every widget of the book has a stable address that shows it alone, without the book around it, "
+                    "ready for an " <code>"<iframe>"</code> " in slides or a course page. Its state is set in the query "
+                    "string; add " <code>"theme=dark"</code> " or " <code>"theme=light"</code>
+                    " to fix the colours. Each widget's “copy embed code” button gives the snippet."
+                </p>
+                {empty.then(|| view! { <p>"No widgets are registered yet."</p> })}
+                <ul class="catalogue-list">{rows}</ul>
+            </section>
+        </Shell>
+    }
+}
+
+/// `/embed/:name?…`: the widget alone (no site chrome), theme from `?theme=`.
+#[component]
+fn EmbedWidget() -> impl IntoView {
+    let params = use_params_map();
+    let location = use_location();
+    // The widget owns its state after mount (it may write it back to the URL): read the query
+    // once, so a `replace` of the URL does not rebuild the widget.
+    let query = location
+        .search
+        .get_untracked()
+        .trim_start_matches('?')
+        .to_string();
+    let theme = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "theme")
+        .and_then(|(_, v)| Theme::parse(v));
+    if let Some(root) = document().document_element() {
+        let _ = match theme {
+            Some(t) => root.set_attribute("data-theme", t.as_str()),
+            None => root.remove_attribute("data-theme"),
+        };
+        let _ = root.class_list().add_1("embedded");
+    }
+    on_cleanup(|| {
+        if let Some(root) = document().document_element() {
+            let _ = root.class_list().remove_1("embedded");
+        }
+    });
+    move || {
+        let name = params.read().get("name").unwrap_or_default();
+        let info = catalogue().iter().find(|w| w.name == name);
+        let title = info.map(|w| w.title).unwrap_or("Widget");
+        set_title(&format!("{title} · {BOOK_TITLE}"));
+        let back = match info.and_then(|w| chapter::find(w.chapter)) {
+            Some((_, ch)) => site_url(&chapter::route(ch)),
+            None => site_url("/"),
+        };
+        view! {
+            <main class="embed" id="main">
+                {widget_view(&name, &query, true)}
+                <p class="embed-backlink">
+                    <a href=back target="_blank" rel="noopener">"Open in " {BOOK_TITLE} " ↗"</a>
+                </p>
+            </main>
+        }
+    }
+}

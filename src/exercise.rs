@@ -1,0 +1,211 @@
+//! An exercise from a chapter's ```exercise block: answer input (or radio choices), a Check
+//! button, and feedback with the explanation. Test hooks (site brief): `div.exercise[data-id]`,
+//! `button.check`, `[data-testid=exercise-feedback][data-correct]`.
+
+use crate::chapter::{AnswerData, ExerciseData};
+use leptos::prelude::*;
+
+/// The outcome of checking an answer.
+#[derive(Clone, PartialEq, Debug)]
+enum Verdict {
+    Correct,
+    Wrong,
+    /// The input could not be read (says why); counts as not correct.
+    Unreadable(String),
+}
+
+/// Accept the typographic minus and a leading '+' as readers type them.
+fn normalise_number(s: &str) -> String {
+    s.trim()
+        .replace(['−', '–'], "-")
+        .trim_start_matches('+')
+        .to_string()
+}
+
+/// Answer-set: integers separated by commas, semicolons or spaces, compared as sets.
+fn check_set(input: &str, expected: &[i64]) -> Verdict {
+    let mut values = Vec::new();
+    for token in input
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        let token = token.trim_matches(|c| c == '{' || c == '}');
+        if token.is_empty() {
+            continue;
+        }
+        match normalise_number(token).parse::<i64>() {
+            Ok(v) => values.push(v),
+            Err(_) => {
+                return Verdict::Unreadable(format!(
+                    "“{token}” is not a whole number; write integers separated by commas."
+                ))
+            }
+        }
+    }
+    if values.is_empty() {
+        return Verdict::Unreadable("Type your answer first, e.g. 1, 2, 3.".into());
+    }
+    values.sort_unstable();
+    values.dedup();
+    if values == expected {
+        Verdict::Correct
+    } else {
+        Verdict::Wrong
+    }
+}
+
+fn check_number(input: &str, value: f64, tolerance: f64) -> Verdict {
+    let text = normalise_number(input);
+    if text.is_empty() {
+        return Verdict::Unreadable("Type a number first.".into());
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => {
+            if (x - value).abs() <= tolerance {
+                Verdict::Correct
+            } else {
+                Verdict::Wrong
+            }
+        }
+        _ => Verdict::Unreadable(format!("“{}” is not a number.", input.trim())),
+    }
+}
+
+#[component]
+pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let choice = RwSignal::new(None::<usize>);
+    let verdict = RwSignal::new(None::<Verdict>);
+    let show_hint = RwSignal::new(false);
+    let input_id = format!("exercise-{}-input", ex.id);
+
+    let check = move || {
+        let v = match &ex.answer {
+            AnswerData::Set(expected) => check_set(&text.get_untracked(), expected),
+            AnswerData::Number { value, tolerance } => {
+                check_number(&text.get_untracked(), *value, *tolerance)
+            }
+            AnswerData::Choices { correct, .. } => match choice.get_untracked() {
+                None => Verdict::Unreadable("Choose one of the options first.".into()),
+                Some(i) if i == *correct => Verdict::Correct,
+                Some(_) => Verdict::Wrong,
+            },
+        };
+        verdict.set(Some(v));
+    };
+
+    let answer_input = match &ex.answer {
+        AnswerData::Choices { options, .. } => {
+            let name = format!("exercise-{}", ex.id);
+            let radios = options
+                .iter()
+                .enumerate()
+                .map(|(i, html)| {
+                    let name = name.clone();
+                    view! {
+                        <label class="choice">
+                            <input
+                                type="radio"
+                                name=name
+                                value=i.to_string()
+                                on:change=move |_| {
+                                    choice.set(Some(i));
+                                    verdict.set(None);
+                                }
+                            />
+                            <span inner_html=*html></span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <fieldset class="choices"><legend class="visually-hidden">"Options"</legend>{radios}</fieldset> }
+                .into_any()
+        }
+        other => {
+            let placeholder = match other {
+                AnswerData::Set(_) => "e.g. 1, 2, 3",
+                _ => "a number",
+            };
+            let id = input_id.clone();
+            view! {
+                <label class="visually-hidden" for=id.clone()>"Your answer"</label>
+                <input
+                    id=id
+                    class="answer"
+                    type="text"
+                    inputmode="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder=placeholder
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        verdict.set(None);
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            check();
+                        }
+                    }
+                />
+            }
+            .into_any()
+        }
+    };
+
+    let feedback = move || {
+        verdict.get().map(|v| {
+            let correct = v == Verdict::Correct;
+            let (class, head) = match &v {
+                Verdict::Correct => ("feedback correct", "Correct.".to_string()),
+                Verdict::Wrong => ("feedback wrong", "Not quite — try again.".to_string()),
+                Verdict::Unreadable(why) => ("feedback unreadable", why.clone()),
+            };
+            view! {
+                <div class=class data-testid="exercise-feedback" data-correct=correct.to_string()>
+                    <p class="verdict">{head}</p>
+                    {if correct {
+                        view! { <div class="explain" inner_html=ex.explain_html></div> }.into_any()
+                    } else if matches!(v, Verdict::Wrong) && !ex.explain_html.is_empty() {
+                        view! {
+                            <details class="explain">
+                                <summary>"Show the explanation"</summary>
+                                <div inner_html=ex.explain_html></div>
+                            </details>
+                        }
+                        .into_any()
+                    } else {
+                        ().into_any()
+                    }}
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <div class="exercise" data-id=ex.id>
+            <p class="exercise-label">"Exercise"</p>
+            <div class="question" inner_html=ex.question_html></div>
+            <div class="answer-row">
+                {answer_input}
+                <button type="button" class="check" on:click=move |_| check()>"Check"</button>
+                {ex.hint_html.map(|_| view! {
+                    <button
+                        type="button"
+                        class="hint-toggle"
+                        aria-expanded=move || show_hint.get().to_string()
+                        on:click=move |_| show_hint.update(|s| *s = !*s)
+                    >
+                        "Hint"
+                    </button>
+                })}
+            </div>
+            {move || {
+                ex.hint_html
+                    .filter(|_| show_hint.get())
+                    .map(|h| view! { <div class="hint" inner_html=h></div> })
+            }}
+            <div aria-live="polite">{feedback}</div>
+        </div>
+    }
+}

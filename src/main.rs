@@ -1,0 +1,32 @@
+//! Multi-ACE Learning: the interactive textbook, a Leptos client-side app compiled to wasm32.
+//!
+//! Every module is wasm32-only so that native `cargo test --workspace` never compiles the web
+//! stack (see Cargo.toml); natively this crate is an empty `main` plus the unit tests of the
+//! build-time chapter renderer (`build/markdown.rs`).
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod chapter;
+#[cfg(target_arch = "wasm32")]
+mod exercise;
+#[cfg(target_arch = "wasm32")]
+mod landing;
+#[cfg(target_arch = "wasm32")]
+mod util;
+#[cfg(target_arch = "wasm32")]
+mod widgets;
+
+/// The build-time renderer's tests run natively here (a build script cannot have tests).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "../build/markdown.rs"]
+mod markdown;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}

@@ -1,0 +1,115 @@
+//! Small browser helpers shared by the pages: base path, local storage, document title.
+//! None of them panic: a missing `window`, a storage exception (private mode) or an odd
+//! `<base href>` degrade to defaults.
+
+use leptos::prelude::*;
+
+/// The path the site is served under, without a trailing slash ("" for the root, "/sub" for
+/// `trunk build --public-url /sub/`). Trunk writes it into `<base href>`; the router needs it.
+pub fn base_path() -> String {
+    let href = document()
+        .query_selector("base")
+        .ok()
+        .flatten()
+        .and_then(|b| b.get_attribute("href"))
+        .unwrap_or_else(|| "/".into());
+    let location = window().location().href().unwrap_or_default();
+    let path = web_sys::Url::new_with_base(&href, &location)
+        .map(|u| u.pathname())
+        .unwrap_or(href);
+    path.trim_end_matches('/').to_string()
+}
+
+thread_local! {
+    static BASE: String = base_path();
+}
+
+/// An in-site path ("/chapter/…") with the base path in front. Leptos' `<A>` leaves absolute
+/// hrefs as they are, so every internal link goes through here to work under `--public-url`.
+pub fn path(p: &str) -> String {
+    BASE.with(|b| format!("{b}{p}"))
+}
+
+/// The page's origin + base path + `p`, for links that leave the page (embed back-links).
+pub fn site_url(p: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{}", path(p))
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        // A full or disabled storage only loses the preference.
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn set_title(title: &str) {
+    document().set_title(title);
+}
+
+/// The book's name, shown in the header and in every document title.
+pub const BOOK_TITLE: &str = "Multi-ACE Learning";
+
+/// Light or dark colour theme, applied as `data-theme` on `<html>`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(s: &str) -> Option<Theme> {
+        match s.trim() {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn toggled(self) -> Theme {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+
+    /// The stored choice, else the system preference (`prefers-color-scheme`).
+    pub fn initial() -> Theme {
+        if let Some(t) = storage_get(THEME_KEY).and_then(|s| Theme::parse(&s)) {
+            return t;
+        }
+        let dark = window()
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        if dark {
+            Theme::Dark
+        } else {
+            Theme::Light
+        }
+    }
+
+    pub fn apply(self) {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", self.as_str());
+        }
+    }
+}
+
+pub const THEME_KEY: &str = "multiace-theme";

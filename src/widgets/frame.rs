@@ -1,0 +1,121 @@
+//! The frame around every widget: title, parameter notices, the widget body, "copy embed code".
+//!
+//! Also the URL write-back: in embedded mode (`/embed/<name>`) a widget replaces the page URL
+//! with its current state on pointer-up / change (`history.replaceState`, never per drag frame),
+//! so a lecturer can copy the address bar; inside a chapter the page URL is left alone.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::util::site_url;
+
+/// Replaces the page URL's query with `query` (embedded mode only).
+pub fn write_url(embedded: bool, query: &str) {
+    if !embedded {
+        return;
+    }
+    let loc = window().location();
+    let path = loc.pathname().unwrap_or_default();
+    let url = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The `<iframe>` snippet a lecturer pastes into a slide.
+fn embed_snippet(name: &str, title: &str, query: &str, height: u32) -> String {
+    let base = site_url(&format!("/embed/{name}"));
+    let src = if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{query}")
+    };
+    let src = src.replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<iframe src=\"{src}\" width=\"100%\" height=\"{height}\" loading=\"lazy\" allow=\"fullscreen\" title=\"{title}\"></iframe>"
+    )
+}
+
+/// `navigator.clipboard.writeText`, if the browser offers it here (it is missing on plain http
+/// and in some iframes): Ok(()) once written.
+async fn copy_text(text: &str) -> Result<(), ()> {
+    let nav = window().navigator();
+    let has = js_sys::Reflect::get(&nav, &JsValue::from_str("clipboard"))
+        .map(|c| !c.is_undefined() && !c.is_null())
+        .unwrap_or(false);
+    if !has {
+        return Err(());
+    }
+    let promise = nav.clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| ())
+}
+
+/// The widget frame. `state` is the widget's current query string (for the embed snippet);
+/// `height` the suggested iframe height in CSS pixels.
+#[component]
+pub fn WidgetFrame(
+    name: &'static str,
+    title: &'static str,
+    notices: Vec<String>,
+    state: Signal<String>,
+    height: u32,
+    children: Children,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let fallback = RwSignal::new(None::<String>);
+    let on_copy = move |_| {
+        let snippet = embed_snippet(name, title, &state.get_untracked(), height);
+        leptos::task::spawn_local(async move {
+            match copy_text(&snippet).await {
+                Ok(()) => {
+                    fallback.set(None);
+                    copied.set(true);
+                    set_timeout(
+                        move || copied.set(false),
+                        std::time::Duration::from_millis(1800),
+                    );
+                }
+                Err(()) => fallback.set(Some(snippet)),
+            }
+        });
+    };
+    view! {
+        <div class="widget" data-widget=name>
+            <div class="widget-titlebar">
+                <h3 class="widget-name">{title}</h3>
+                <button class="copy-embed" type="button" on:click=on_copy title="Copy an <iframe> snippet for slides or a course page">
+                    {move || if copied.get() { "Copied ✓" } else { "Copy embed code" }}
+                </button>
+            </div>
+            {notices
+                .into_iter()
+                .map(|n| view! { <p class="widget-notice" role="status">{n}</p> })
+                .collect_view()}
+            {move || {
+                fallback
+                    .get()
+                    .map(|s| {
+                        view! {
+                            <label class="embed-fallback">
+                                "Copy this snippet (the clipboard is not available here):"
+                                <textarea readonly rows="3" on:focus=|ev| {
+                                    use wasm_bindgen::JsCast;
+                                    if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                                        t.select();
+                                    }
+                                }>{s}</textarea>
+                            </label>
+                        }
+                    })
+            }}
+            <div class="widget-body">{children()}</div>
+        </div>
+    }
+}

@@ -1,0 +1,138 @@
+//! The widget registry: maps a widget name (as written in a chapter's ```widget block or in
+//! `/embed/<name>`) to its component, and lists every widget with its URL parameters
+//! (the `/embed` index page and the chapter renderer read [`catalogue`]).
+//!
+//! One file per widget; shared pieces: [`params`] (typed, clamped URL parameters with notices)
+//! and [`frame`] (title, notices, "copy embed code", back link in embedded mode).
+
+use leptos::prelude::*;
+
+mod canvas;
+mod clebsch_gordan;
+mod equivariance;
+mod frame;
+mod orbit;
+mod params;
+mod rotation;
+mod sh_explorer;
+
+/// The 3D viewer lives beside the widgets (src/view3d) and is used only by them.
+#[path = "../view3d/mod.rs"]
+mod view3d;
+
+/// One URL parameter of a widget, as listed on the `/embed` index page.
+pub struct ParamInfo {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+/// A registered widget: its stable name (the embed path), title, one-line summary, the chapter
+/// that introduces it and its URL parameters.
+pub struct WidgetInfo {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub chapter: &'static str,
+    pub params: &'static [ParamInfo],
+}
+
+static CATALOGUE: &[WidgetInfo] = &[
+    WidgetInfo {
+        name: "rotation",
+        title: "Rotating a molecule",
+        summary: "A molecule rotated by drag, keys, Euler angles or axis-angle; its 3×3 matrix, determinant, Euler angles and quaternion.",
+        chapter: "00-fundamentals",
+        params: &[
+            ParamInfo { key: "molecule", default: "water", help: "water | methane | ethanol | benzene" },
+            ParamInfo { key: "alpha", default: "0", help: "first Euler angle (radians, e3nn Y-X-Y)" },
+            ParamInfo { key: "beta", default: "0", help: "second Euler angle (radians)" },
+            ParamInfo { key: "gamma", default: "0", help: "third Euler angle (radians)" },
+            ParamInfo { key: "invert", default: "0", help: "1 applies the inversion −R (improper rotation)" },
+        ],
+    },
+    WidgetInfo {
+        name: "sh-explorer",
+        title: "Real spherical harmonics",
+        summary: "The surface |Y_lm| coloured by sign and its φ×θ map, in the e3nn convention.",
+        chapter: "00-fundamentals",
+        params: &[
+            ParamInfo { key: "l", default: "2", help: "degree, 0..=8" },
+            ParamInfo { key: "m", default: "1", help: "order, −l..=l" },
+            ParamInfo { key: "norm", default: "integral", help: "integral | component | norm" },
+        ],
+    },
+    WidgetInfo {
+        name: "equivariance",
+        title: "Equivariance of spherical harmonics",
+        summary: "Y_l(Rx) and D^l(R) Y_l(x) side by side, their largest difference, and the block-diagonal D of 0⊕1⊕…⊕l.",
+        chapter: "00-fundamentals",
+        params: &[
+            ParamInfo { key: "l", default: "2", help: "degree, 0..=10" },
+            ParamInfo { key: "x", default: "0.3", help: "vector x component" },
+            ParamInfo { key: "y", default: "0.8", help: "vector y component" },
+            ParamInfo { key: "z", default: "0.5", help: "vector z component" },
+            ParamInfo { key: "alpha", default: "1.0", help: "Euler angle α (radians, e3nn Y-X-Y)" },
+            ParamInfo { key: "beta", default: "1.1", help: "Euler angle β (radians)" },
+            ParamInfo { key: "gamma", default: "-0.4", help: "Euler angle γ (radians)" },
+        ],
+    },
+    WidgetInfo {
+        name: "clebsch-gordan",
+        title: "Coupling two irreps (Clebsch–Gordan / Wigner 3j)",
+        summary: "Which L appear in l1 ⊗ l2, the 3j tensor slices, and a live equivariance check of the coupling.",
+        chapter: "00-fundamentals",
+        params: &[
+            ParamInfo { key: "l1", default: "1", help: "first degree, 0..=4" },
+            ParamInfo { key: "l2", default: "1", help: "second degree, 0..=4" },
+            ParamInfo { key: "p1", default: "o", help: "first parity, e | o" },
+            ParamInfo { key: "p2", default: "o", help: "second parity, e | o" },
+        ],
+    },
+];
+
+/// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
+fn inject_css() {
+    const ID: &str = "multiace-widgets-css";
+    let doc = document();
+    if doc.get_element_by_id(ID).is_some() {
+        return;
+    }
+    if let (Ok(style), Some(head)) = (doc.create_element("style"), doc.head()) {
+        style.set_id(ID);
+        style.set_text_content(Some(include_str!("widgets.css")));
+        let _ = head.append_child(&style);
+    }
+}
+
+/// All widgets, in the order the `/embed` index lists them.
+pub fn catalogue() -> &'static [WidgetInfo] {
+    CATALOGUE
+}
+
+/// The widget `name` with its parameters from `query` (a URL query string without '?', e.g.
+/// "l=3&m=-2"). `embedded` is true on `/embed/<name>`: the widget then writes its state back to
+/// the page URL and shows a link to the book. An unknown name gives a clear message. Never panics.
+pub fn widget_view(name: &str, query: &str, embedded: bool) -> AnyView {
+    inject_css();
+    match name {
+        "rotation" => rotation::view(query, embedded),
+        "sh-explorer" => sh_explorer::view(query, embedded),
+        "equivariance" => equivariance::view(query, embedded),
+        "clebsch-gordan" => clebsch_gordan::view(query, embedded),
+        _ => {
+            let names = catalogue()
+                .iter()
+                .map(|w| w.name)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let msg = format!("Unknown widget '{name}'. Known widgets: {names}.");
+            view! {
+                <div class="widget widget-unknown" data-widget=name.to_string()>
+                    <p class="widget-notice" role="status">{msg}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

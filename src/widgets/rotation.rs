@@ -1,0 +1,347 @@
+//! `rotation`: a molecule rotated by drag, touch, arrow keys, Euler-angle or axis-angle sliders;
+//! shows the 3×3 matrix, its determinant, the recovered Euler angles and the quaternion.
+//!
+//! Conventions (e3nn): R = R_y(α) R_x(β) R_y(γ) (`so3::angles_to_matrix`); a point p is drawn
+//! at R p. The inversion checkbox applies −R (det −1), an improper rotation: a rotation followed
+//! by the parity P = −1. All matrices come from `multiace_core::so3`.
+
+use std::f64::consts::PI;
+
+use leptos::html;
+use leptos::prelude::*;
+use multiace_core::so3::{
+    angles_to_matrix, axis_angle_to_matrix, det, mat_mul, matrix_to_angles, matrix_to_axis_angle,
+    Mat3, Quaternion, INVERSION,
+};
+
+use super::canvas::Painter;
+use super::frame::{write_url, WidgetFrame};
+use super::orbit::{self, DragTracker};
+use super::params::{fmt_f64, Params};
+use super::view3d::camera::{compose, default_view, draw_axes, Camera};
+use super::view3d::molecule::{parse_xyz, Molecule, MoleculePainter};
+
+const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
+
+fn xyz(name: &str) -> &'static str {
+    match name {
+        "methane" => include_str!("../../assets/molecules/methane.xyz"),
+        "ethanol" => include_str!("../../assets/molecules/ethanol.xyz"),
+        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
+        _ => include_str!("../../assets/molecules/water.xyz"),
+    }
+}
+
+const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+
+struct Scene {
+    molecules: Vec<(&'static str, Result<Molecule, String>)>,
+    painter: MoleculePainter,
+    zoom: f64,
+}
+
+/// A unit axis from polar angle θ (from +y, the e3nn polar axis) and azimuth φ (from +z to +x).
+fn axis_from(theta: f64, phi: f64) -> [f64; 3] {
+    [
+        theta.sin() * phi.sin(),
+        theta.cos(),
+        theta.sin() * phi.cos(),
+    ]
+}
+
+fn deg(x: f64) -> String {
+    format!("{:.1}°", x.to_degrees())
+}
+
+/// The widget.
+pub fn view(query: &str, embedded: bool) -> AnyView {
+    let mut p = Params::parse(query);
+    let mol0 = p.choice("molecule", "water", &MOLECULES);
+    let a0 = p.float("alpha", 0.0, -2.0 * PI, 2.0 * PI);
+    let b0 = p.float("beta", 0.0, -2.0 * PI, 2.0 * PI);
+    let g0 = p.float("gamma", 0.0, -2.0 * PI, 2.0 * PI);
+    let inv0 = p.flag("invert", false);
+    let dpr = p.dpr();
+    let pass = p.passthrough();
+    let notices = p.notices();
+
+    let r = RwSignal::new(angles_to_matrix(a0, b0, g0));
+    let euler = RwSignal::new((a0, b0, g0));
+    let invert = RwSignal::new(inv0);
+    let molecule = RwSignal::new(mol0);
+    let axis = RwSignal::new((PI / 2.0, PI / 2.0)); // +x
+    let angle = RwSignal::new(0.0f64);
+
+    let shown = Memo::new(move |_| {
+        let m = r.get();
+        if invert.get() {
+            mat_mul(&INVERSION, &m)
+        } else {
+            m
+        }
+    });
+    let state = Signal::derive(move || {
+        let (a, b, g) = euler.get();
+        format!(
+            "molecule={}&alpha={}&beta={}&gamma={}&invert={}{pass}",
+            molecule.get(),
+            fmt_f64(a),
+            fmt_f64(b),
+            fmt_f64(g),
+            u8::from(invert.get())
+        )
+    });
+    let save = move || write_url(embedded, &state.get_untracked());
+
+    let view_m = default_view();
+    // Browser-side state lives in local (non-Send) stored values owned by this widget: the view
+    // closures only copy their handles.
+    let scene = StoredValue::new_local(Scene {
+        molecules: MOLECULES.iter().map(|n| (*n, parse_xyz(xyz(n)))).collect(),
+        painter: MoleculePainter::default(),
+        zoom: 1.0,
+    });
+    let canvas = NodeRef::<html::Canvas>::new();
+    let painter = StoredValue::new_local(Painter::new(canvas, dpr, move |f| {
+        scene.try_update_value(|s| {
+            let Scene {
+                molecules,
+                painter,
+                zoom,
+            } = s;
+            let name = molecule.get_untracked();
+            let Some((_, Ok(mol))) = molecules.iter().find(|(n, _)| *n == name) else {
+                return;
+            };
+            let mut cam = Camera::fit(f.width, f.height, mol.extent.max(1.6), view_m);
+            cam.scale *= *zoom;
+            let m = shown.get_untracked();
+            let color = f.text_color();
+            draw_axes(
+                f.ctx,
+                &cam,
+                &IDENTITY,
+                mol.extent.max(1.6) * 1.05,
+                &color,
+                f.dpr,
+            );
+            painter.draw(f.ctx, &cam, mol, &m);
+        });
+    }));
+    let redraw = move || {
+        painter.try_with_value(Painter::request);
+    };
+    Effect::new(move |_| {
+        shown.track();
+        molecule.track();
+        redraw();
+    });
+
+    // Any change that is not an Euler slider: recover the angles for the sliders.
+    let set_r = move |m: Mat3| {
+        r.set(m);
+        euler.set(matrix_to_angles(&m));
+    };
+    let drag = StoredValue::new_local(DragTracker::default());
+    let on_down = move |ev: web_sys::PointerEvent| {
+        drag.try_update_value(|d| d.down(&ev));
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        if let Some(dr) = drag.try_update_value(|d| d.moved(&ev, &view_m)).flatten() {
+            set_r(compose(&dr, &r.get_untracked()));
+        }
+    };
+    let on_up = move |ev: web_sys::PointerEvent| {
+        if drag.try_update_value(|d| d.up(&ev)).unwrap_or(false) {
+            save();
+        }
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if let Some(dr) = orbit::key(&ev, &view_m) {
+            set_r(compose(&dr, &r.get_untracked()));
+            save();
+        }
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        if let Some(z) = orbit::wheel_zoom(&ev) {
+            scene.try_update_value(|s| s.zoom = (s.zoom * z).clamp(0.4, 4.0));
+            redraw();
+        }
+    };
+
+    let euler_slider = move |k: usize, label: &'static str, min: f64, max: f64| {
+        let value = move || {
+            let e = euler.get();
+            [e.0, e.1, e.2][k]
+        };
+        view! {
+            <label class="ctl">
+                <span class="ctl-name">{label}</span>
+                <input type="range" min=min max=max step="0.01"
+                    prop:value=move || value().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            let mut e = euler.get_untracked();
+                            match k { 0 => e.0 = v, 1 => e.1 = v, _ => e.2 = v }
+                            euler.set(e);
+                            r.set(angles_to_matrix(e.0, e.1, e.2));
+                        }
+                    }
+                    on:change=move |_| save() />
+                <span class="ctl-value">{move || format!("{:.3} rad", value())}</span>
+            </label>
+        }
+    };
+    let apply_axis_angle = move || {
+        let (t, ph) = axis.get_untracked();
+        set_r(axis_angle_to_matrix(
+            axis_from(t, ph),
+            angle.get_untracked(),
+        ));
+    };
+    let axis_slider = move |k: usize, label: &'static str, max: f64, min: f64| {
+        let value = move || {
+            let a = axis.get();
+            if k == 0 {
+                a.0
+            } else {
+                a.1
+            }
+        };
+        view! {
+            <label class="ctl">
+                <span class="ctl-name">{label}</span>
+                <input type="range" min=min max=max step="0.01"
+                    prop:value=move || value().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            axis.update(|a| if k == 0 { a.0 = v } else { a.1 = v });
+                            apply_axis_angle();
+                        }
+                    }
+                    on:change=move |_| save() />
+                <span class="ctl-value">{move || deg(value())}</span>
+            </label>
+        }
+    };
+    let preset = move |label: &'static str, t: f64, ph: f64| {
+        view! {
+            <button type="button" class="chip" on:click=move |_| {
+                axis.set((t, ph));
+                apply_axis_angle();
+                save();
+            }>{label}</button>
+        }
+    };
+
+    let matrix_rows = move || {
+        let m = shown.get();
+        m.iter()
+            .map(|row| {
+                view! { <tr>{row.iter().map(|v| view! { <td>{format!("{:.4}", v + 0.0)}</td> }).collect_view()}</tr> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <WidgetFrame name="rotation" title="Rotating a molecule" notices=notices state=state height=760>
+            <div class="widget-row">
+                <div class="widget-canvas-wrap">
+                    <canvas node_ref=canvas class="view3d" tabindex="0"
+                        aria-label="Molecule viewer: drag to rotate; arrow keys rotate when focused; Escape leaves"
+                        on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                        on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
+                    <p class="widget-hint">"Drag (or touch) to rotate · click, then arrow keys ±5° · wheel zooms after a click"</p>
+                    <p class="widget-hint">{move || {
+                        let name = molecule.get();
+                        scene
+                            .try_with_value(|s| {
+                                s.molecules.iter().find(|(n, _)| *n == name).map(|(_, m)| match m {
+                                    Ok(m) => m.name.clone(),
+                                    Err(e) => e.clone(),
+                                })
+                            })
+                            .flatten()
+                    }}</p>
+                </div>
+                <div class="widget-readout">
+                    <div class="readout-block">
+                        <span class="readout-label">{move || if invert.get() { "matrix −R (improper)" } else { "rotation matrix R" }}</span>
+                        <table class="matrix" data-testid="rotation-matrix"><tbody>{matrix_rows}</tbody></table>
+                    </div>
+                    <p class="readout">"det = "
+                        <span data-testid="rotation-det">{move || format!("{:.3}", det(&shown.get()) + 0.0)}</span>
+                        {move || if invert.get() { " — an improper rotation (rotation × inversion): handedness flips" } else { " — a proper rotation" }}
+                    </p>
+                    <p class="readout">"Euler (e3nn Y-X-Y) α, β, γ = "
+                        {move || { let (a, b, g) = matrix_to_angles(&r.get()); format!("{:.3}, {:.3}, {:.3} rad", a, b, g) }}
+                    </p>
+                    <p class="readout">"quaternion (w, x, y, z) = "
+                        {move || { let q = Quaternion::from_matrix(&r.get()); format!("({:.4}, {:.4}, {:.4}, {:.4})", q.w, q.x, q.y, q.z) }}
+                    </p>
+                    <p class="readout">"axis–angle: "
+                        {move || { let (a, w) = matrix_to_axis_angle(&r.get()); format!("n = ({:.3}, {:.3}, {:.3}), ω = {}", a[0], a[1], a[2], deg(w)) }}
+                    </p>
+                    {move || invert.get().then(|| view! { <p class="readout small">"Shown: −R = P·R with P = −I (parity). Euler angles, quaternion and axis–angle describe R."</p> })}
+                </div>
+            </div>
+            <div class="widget-controls">
+                <label class="ctl">
+                    <span class="ctl-name">"molecule"</span>
+                    <select prop:value=move || molecule.get() on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(n) = MOLECULES.iter().find(|n| **n == v) {
+                            molecule.set(n);
+                            save();
+                        }
+                    }>
+                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
+                    </select>
+                </label>
+                <fieldset class="ctl-group">
+                    <legend>"Euler angles: R = Ry(α) Rx(β) Ry(γ)"</legend>
+                    {euler_slider(0, "α", -PI, PI)}
+                    {euler_slider(1, "β", 0.0, PI)}
+                    {euler_slider(2, "γ", -PI, PI)}
+                </fieldset>
+                <fieldset class="ctl-group">
+                    <legend>"Axis–angle: R = rotation by ω about n"</legend>
+                    <div class="chips">"axis: " {preset("x", PI / 2.0, PI / 2.0)} {preset("y", 0.0, 0.0)} {preset("z", PI / 2.0, 0.0)}</div>
+                    {axis_slider(0, "n: θ from y", PI, 0.0)}
+                    {axis_slider(1, "n: φ about y", PI, -PI)}
+                    <label class="ctl">
+                        <span class="ctl-name">"ω"</span>
+                        <input type="range" min=-PI max=PI step="0.01"
+                            prop:value=move || angle.get().to_string()
+                            on:input=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                                    angle.set(v);
+                                    apply_axis_angle();
+                                }
+                            }
+                            on:change=move |_| save() />
+                        <span class="ctl-value">{move || deg(angle.get())}</span>
+                    </label>
+                </fieldset>
+                <div class="ctl-line">
+                    <label class="ctl-check">
+                        <input type="checkbox" prop:checked=move || invert.get() on:change=move |ev| {
+                            invert.set(event_target_checked(&ev));
+                            save();
+                        } />
+                        " inversion (apply −R)"
+                    </label>
+                    <button type="button" class="reset" on:click=move |_| {
+                        set_r(IDENTITY);
+                        invert.set(false);
+                        angle.set(0.0);
+                        scene.try_update_value(|s| s.zoom = 1.0);
+                        redraw();
+                        save();
+                    }>"reset"</button>
+                </div>
+            </div>
+        </WidgetFrame>
+    }
+    .into_any()
+}
