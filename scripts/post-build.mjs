@@ -38,17 +38,14 @@ html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
 html = html.replace(/<head>/i, `<head>\n    ${meta}`);
 fs.writeFileSync(htmlPath, html);
 
-// Routes: one chapter per chapters/NN_name.md (slug NN-name), one widget per src/widgets/<name>.rs
-// (files that are not widgets are listed in `notWidgets`).
+// Routes: one chapter per chapters/NN_name.md (slug NN-name), one widget per entry of the registry's
+// catalogue in src/widgets/mod.rs (its `name: "…"` fields).
 const routes = ['embed'];
 for (const file of fs.readdirSync(path.join(source, 'chapters')).filter((f) => f.endsWith('.md'))) {
   routes.push(`chapter/${file.replace(/\.md$/, '').replaceAll('_', '-')}`);
 }
-const notWidgets = new Set(['mod', 'params', 'frame', 'common', 'plot', 'colors', 'controls', 'molecules']);
-for (const file of fs.readdirSync(path.join(source, 'src', 'widgets')).filter((f) => f.endsWith('.rs'))) {
-  const name = file.replace(/\.rs$/, '');
-  if (!notWidgets.has(name)) routes.push(`embed/${name.replaceAll('_', '-')}`);
-}
+const registry = fs.readFileSync(path.join(source, 'src', 'widgets', 'mod.rs'), 'utf8');
+for (const match of registry.matchAll(/^\s*name: "([a-z0-9-]+)",$/gm)) routes.push(`embed/${match[1]}`);
 for (const route of routes) {
   fs.mkdirSync(path.join(staging, route), { recursive: true });
   fs.writeFileSync(path.join(staging, route, 'index.html'), html);

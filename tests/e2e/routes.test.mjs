@@ -29,6 +29,18 @@ test('every route loads with no console error and no request leaving the origin'
   }
 });
 
+test('the page carries a Content-Security-Policy that keeps scripts to the origin', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.origin}/chapter/00-fundamentals`);
+  await page.waitForSelector('article.chapter');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/);
+  assert.deepEqual(page.errors, [], 'the policy blocked something the page needs');
+  await page.close();
+});
+
 test('the table of contents lists the five chapters and previous/next links work', async () => {
   const page = await newPage(site);
   await page.goto(`${site.origin}/chapter/00-fundamentals`);

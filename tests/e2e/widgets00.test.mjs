@@ -131,7 +131,8 @@ test('the copy-embed button produces an iframe snippet for the widget', async ()
   const copied = await page.evaluate(async () => {
     try { return await navigator.clipboard.readText(); } catch { return ''; }
   });
-  const shown = await page.locator('.widget textarea, .widget input[readonly]').allInputValues().catch(() => []);
+  const shown = await page.locator('.widget textarea, .widget input[readonly]')
+    .evaluateAll((fields) => fields.map((f) => f.value));
   const snippet = [copied, ...shown].find((s) => s.includes('<iframe')) ?? '';
   assert.match(snippet, /<iframe[^>]+src="[^"]*\/embed\/sh-explorer\?[^"]*l=3/);
   await page.close();
