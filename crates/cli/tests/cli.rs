@@ -182,3 +182,41 @@ fn bad_input_gives_exit_code_2_and_one_error_line() {
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
     }
 }
+
+/// `multiace figures` writes every chapter-00 figure as SVG, and the committed `figures/` is what
+/// the current code draws (regenerate with `cargo run -p multiace-cli -- figures --out figures/`).
+#[test]
+fn figures_are_written_and_the_committed_ones_are_current() {
+    let out_dir = std::env::temp_dir().join(format!("multiace-figures-{}", std::process::id()));
+    let out = run(
+        &["figures", "--out", out_dir.to_str().expect("utf-8 path")],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../figures");
+    let mut names: Vec<_> = std::fs::read_dir(&out_dir)
+        .expect("output directory")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "only {} figures", names.len());
+    assert!(names.iter().any(|n| n == "fig00_sh_gallery.svg"));
+    assert!(names
+        .iter()
+        .any(|n| n.to_string_lossy().starts_with("fig00_wigner3j_")));
+    for name in &names {
+        let fresh = std::fs::read_to_string(out_dir.join(name)).expect("fresh figure");
+        assert!(fresh.contains("<svg"), "{name:?} is not an SVG");
+        let old = std::fs::read_to_string(committed.join(name))
+            .unwrap_or_else(|_| panic!("figures/{name:?} is not committed"));
+        assert!(
+            old == fresh,
+            "figures/{name:?} is out of date: regenerate it"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
