@@ -42,7 +42,7 @@ async function frameTimes(name) {
   const canvas = page.locator(canvasSel).first();
   const box = await canvas.boundingBox();
   const draws = () => page.locator(canvasSel).evaluateAll((cs) => cs.map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0));
-  const readMs = () => page.locator(canvasSel).evaluateAll((cs) => cs.map((c) => Number(c.dataset.drawMs)));
+  const perCanvas = () => page.locator(canvasSel).evaluateAll((cs) => cs.map((c) => [Number(c.dataset.draws), Number(c.dataset.drawMs)]));
   const samples = [];
   const drivers = [
     async (i) => { await page.mouse.move(box.x + box.width / 2 + (i % 2 ? 6 : -6), box.y + box.height / 2 + 3); },
@@ -67,11 +67,15 @@ async function frameTimes(name) {
   const useDrag = driver === drivers[0];
   if (useDrag) { await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2); await page.mouse.down(); }
   for (let i = 0; i < frames; i++) {
-    const before = await draws();
+    const before = await perCanvas();
+    const total = before.reduce((a, [n]) => a + n, 0);
     await driver(i);
     await page.waitForFunction(([sel, n]) => [...document.querySelectorAll(sel)]
-      .map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0) > n, [canvasSel, before], { timeout: 2000 }).catch(() => {});
-    samples.push((await readMs()).reduce((a, b) => a + b, 0));
+      .map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0) > n, [canvasSel, total], { timeout: 2000 }).catch(() => {});
+    // A frame's cost: the draw times of the canvases that redrew in it.
+    const after = await perCanvas();
+    const redrawn = after.filter(([n], k) => n > (before[k]?.[0] ?? 0));
+    if (redrawn.length) samples.push(redrawn.reduce((a, [, ms]) => a + ms, 0));
   }
   if (useDrag) await page.mouse.up();
   await page.close();
