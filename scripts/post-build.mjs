@@ -1,4 +1,6 @@
-// trunk post_build hook: makes the built index.html safe and hostable.
+// trunk post_build hook: makes a release build's index.html safe and hostable. Debug builds
+// (`trunk serve`) are left alone: the dev server injects its live-reload script after this hook
+// runs, so no hash computed here could allow it, and it answers deep links itself.
 // 1. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
 //    inline bootstrap <script> (and, under `trunk serve`, a live-reload one) and has no nonce option,
 //    so every inline script is allowed by its sha256 hash; WebAssembly needs 'wasm-unsafe-eval'.
@@ -12,6 +14,10 @@ const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
   console.error('post-build: TRUNK_STAGING_DIR is not set (run by trunk as a post_build hook)');
   process.exit(1);
+}
+if (process.env.TRUNK_PROFILE !== 'release') {
+  console.log('post-build: debug build, no CSP and no route copies');
+  process.exit(0);
 }
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
 const htmlPath = path.join(staging, 'index.html');

@@ -75,6 +75,18 @@ test('a phone-width screen has no horizontal scrolling', async () => {
   await page.close();
 });
 
+test('routes with a trailing slash (static hosts redirect to them) still render', async () => {
+  const page = await newPage(site);
+  await page.goto(`${site.origin}/chapter/00-fundamentals/`);
+  await page.waitForSelector('article.chapter[data-slug="00-fundamentals"]', { timeout: 15000 });
+  await page.goto(`${site.origin}/embed/sh-explorer/?l=3&m=-2`);
+  const label = page.locator('[data-testid=sh-lm]');
+  await label.waitFor({ timeout: 15000 });
+  assert.equal(await label.getAttribute('data-l'), '3');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('an unknown route shows a not-found page, not a crash', async () => {
   const page = await newPage(site);
   await page.goto(`${site.origin}/no/such/page`);
