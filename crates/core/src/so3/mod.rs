@@ -14,6 +14,7 @@ mod clebsch_gordan;
 mod error;
 mod irreps;
 mod rotation;
+mod sh_kernels;
 mod spherical_harmonics;
 mod wigner_3j;
 mod wigner_d;

@@ -22,6 +22,7 @@
 //! `∂_Y s_m = m c_{m-1}`.
 
 use super::error::So3Error;
+use super::sh_kernels::{self, batch_grad, Tables, NL};
 use super::LMAX_SUPPORTED;
 
 /// How each `l` block is scaled (e3nn `normalization=`).
@@ -69,72 +70,6 @@ pub fn sh_index(l: usize, m: i64) -> usize {
     (l * l + l).wrapping_add_signed(m as isize)
 }
 
-/// torch `F.normalize` clamps the norm from below by this value.
-const NORMALIZE_EPS: f64 = 1e-12;
-const NL: usize = LMAX_SUPPORTED + 1;
-const NQ: usize = (LMAX_SUPPORTED + 1) * (LMAX_SUPPORTED + 2) / 2;
-
-#[inline(always)]
-fn tri(l: usize, m: usize) -> usize {
-    l * (l + 1) / 2 + m
-}
-
-/// Prefactors and recursion coefficients, fixed-size so that the kernels index without bounds checks.
-#[derive(Clone, Debug)]
-struct Tables {
-    /// `N_l √((l-m)!/(l+m)!) (√2 if m > 0)` at `tri(l, m)`.
-    pre: [f64; NQ],
-    /// `(2l-1)/(l-m)` at `tri(l, m)`, for `l > m`.
-    a: [f64; NQ],
-    /// `(l+m-1)/(l-m)` at `tri(l, m)`, for `l > m`.
-    b: [f64; NQ],
-    /// `(2m-1)!!`, the seed `Q^m_m`.
-    qmm: [f64; NL],
-    /// `m` and `l` as floats.
-    fm: [f64; NL],
-}
-
-impl Tables {
-    fn new(normalization: Normalization) -> Tables {
-        let mut t = Tables {
-            pre: [0.0; NQ],
-            a: [0.0; NQ],
-            b: [0.0; NQ],
-            qmm: [1.0; NL],
-            fm: [0.0; NL],
-        };
-        for m in 0..NL {
-            t.fm[m] = m as f64;
-            if m > 0 {
-                t.qmm[m] = t.qmm[m - 1] * (2 * m - 1) as f64;
-            }
-        }
-        for l in 0..NL {
-            let nl = match normalization {
-                Normalization::Norm => 1.0,
-                Normalization::Component => ((2 * l + 1) as f64).sqrt(),
-                Normalization::Integral => {
-                    ((2 * l + 1) as f64 / (4.0 * std::f64::consts::PI)).sqrt()
-                }
-            };
-            for m in 0..=l {
-                // (l-m)!/(l+m)! as a product of small factors: no overflow.
-                let mut ratio = 1.0;
-                for k in (l - m + 1)..=(l + m) {
-                    ratio /= k as f64;
-                }
-                let s2 = if m > 0 { std::f64::consts::SQRT_2 } else { 1.0 };
-                t.pre[tri(l, m)] = nl * ratio.sqrt() * s2;
-                if l > m {
-                    t.a[tri(l, m)] = (2 * l - 1) as f64 / (l - m) as f64;
-                    t.b[tri(l, m)] = (l + m - 1) as f64 / (l - m) as f64;
-                }
-            }
-        }
-        t
-    }
-}
-
 fn static_tables(normalization: Normalization) -> &'static Tables {
     static TABLES: std::sync::OnceLock<[Tables; 3]> = std::sync::OnceLock::new();
     let all = TABLES.get_or_init(|| {
@@ -148,181 +83,6 @@ fn static_tables(normalization: Normalization) -> &'static Tables {
         Normalization::Integral => &all[0],
         Normalization::Component => &all[1],
         Normalization::Norm => &all[2],
-    }
-}
-
-/// `c_m + i s_m = (X + iY)^m` for m = 0..=lmax.
-#[inline(always)]
-fn powers<const N: usize>(lmax: usize, x: f64, y: f64) -> ([f64; N], [f64; N]) {
-    let mut c = [0.0; N];
-    let mut s = [0.0; N];
-    c[0] = 1.0;
-    for m in 1..=lmax {
-        c[m] = x * c[m - 1] - y * s[m - 1];
-        s[m] = x * s[m - 1] + y * c[m - 1];
-    }
-    (c, s)
-}
-
-/// Solid harmonics `N_lm Q^m_l c_m` / `s_m` at the standard-frame point (x, y, z) with `r2 = x²+y²+z²`.
-#[inline(always)]
-fn solid_values<const N: usize>(
-    lmax: usize,
-    t: &Tables,
-    x: f64,
-    y: f64,
-    z: f64,
-    r2: f64,
-    out: &mut [f64],
-) {
-    let out = &mut out[..(lmax + 1) * (lmax + 1)];
-    let (c, s) = powers::<N>(lmax, x, y);
-    for m in 0..=lmax {
-        let mut q2 = 0.0;
-        let mut q1 = t.qmm[m];
-        let p = t.pre[tri(m, m)] * q1;
-        let k0 = m * m + m;
-        if m == 0 {
-            out[k0] = p;
-        } else {
-            out[k0 + m] = p * c[m];
-            out[k0 - m] = p * s[m];
-        }
-        for l in (m + 1)..=lmax {
-            let i = tri(l, m);
-            let q = t.a[i] * z * q1 - t.b[i] * r2 * q2;
-            q2 = q1;
-            q1 = q;
-            let p = t.pre[i] * q;
-            let k0 = l * l + l;
-            if m == 0 {
-                out[k0] = p;
-            } else {
-                out[k0 + m] = p * c[m];
-                out[k0 - m] = p * s[m];
-            }
-        }
-    }
-}
-
-/// Values and gradients of the solid harmonics. Gradients are written in e3nn's axis order:
-/// `[∂/∂x_e3nn, ∂/∂y_e3nn, ∂/∂z_e3nn] = [∂_Y, ∂_Z, ∂_X]` of the standard frame.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-// Loops run over (l, m) and index several arrays (Q columns, c, s, tables, output) at once.
-#[allow(clippy::needless_range_loop)]
-fn solid_values_grad<const N: usize>(
-    lmax: usize,
-    t: &Tables,
-    x: f64,
-    y: f64,
-    z: f64,
-    r2: f64,
-    out: &mut [f64],
-    grad: &mut [[f64; 3]],
-) {
-    let n = (lmax + 1) * (lmax + 1);
-    let out = &mut out[..n];
-    let grad = &mut grad[..n];
-    let (c, s) = powers::<N>(lmax, x, y);
-    // Columns of Q: `qc[l] = Q^m_l`, `qp[l] = Q^{m+1}_l`; m runs downwards.
-    let mut qp = [0.0; N];
-    let mut qc = [0.0; N];
-    for m in (0..=lmax).rev() {
-        let mut q2 = 0.0;
-        let mut q1 = t.qmm[m];
-        qc[m] = q1;
-        for l in (m + 1)..=lmax {
-            let i = tri(l, m);
-            let q = t.a[i] * z * q1 - t.b[i] * r2 * q2;
-            q2 = q1;
-            q1 = q;
-            qc[l] = q;
-        }
-        let fm = t.fm[m];
-        for l in m..=lmax {
-            let p = t.pre[tri(l, m)];
-            let q = qc[l];
-            let qup = if l >= m + 2 { qp[l - 1] } else { 0.0 }; // Q^{m+1}_{l-1}
-            let qdn = if l > m { qc[l - 1] } else { 0.0 }; // Q^m_{l-1}
-            let lpm = t.fm[l] + fm;
-            let k0 = l * l + l;
-            if m == 0 {
-                out[k0] = p * q;
-                grad[k0] = [-y * p * qup, p * lpm * qdn, -x * p * qup];
-            } else {
-                let (cm, sm, cm1, sm1) = (c[m], s[m], c[m - 1], s[m - 1]);
-                out[k0 + m] = p * q * cm;
-                out[k0 - m] = p * q * sm;
-                let gx_c = p * (-x * qup * cm + fm * q * cm1);
-                let gy_c = p * (-y * qup * cm - fm * q * sm1);
-                let gz_c = p * lpm * qdn * cm;
-                let gx_s = p * (-x * qup * sm + fm * q * sm1);
-                let gy_s = p * (-y * qup * sm + fm * q * cm1);
-                let gz_s = p * lpm * qdn * sm;
-                grad[k0 + m] = [gy_c, gz_c, gx_c];
-                grad[k0 - m] = [gy_s, gz_s, gx_s];
-            }
-        }
-        qp = qc;
-    }
-}
-
-/// One vector: e3nn `(x, y, z)` → standard frame `(X, Y, Z) = (z, x, y)`, optional normalisation.
-#[inline(always)]
-fn eval_one<const N: usize>(
-    lmax: usize,
-    t: &Tables,
-    v: [f64; 3],
-    normalize: bool,
-    out: &mut [f64],
-) {
-    if normalize {
-        let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-        let inv = 1.0 / n.max(NORMALIZE_EPS);
-        let u = [v[0] * inv, v[1] * inv, v[2] * inv];
-        let r2 = u[0] * u[0] + u[1] * u[1] + u[2] * u[2];
-        solid_values::<N>(lmax, t, u[2], u[0], u[1], r2, out);
-    } else {
-        let r2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-        solid_values::<N>(lmax, t, v[2], v[0], v[1], r2, out);
-    }
-}
-
-#[inline(always)]
-fn eval_one_grad<const N: usize>(
-    lmax: usize,
-    t: &Tables,
-    v: [f64; 3],
-    normalize: bool,
-    out: &mut [f64],
-    grad: &mut [[f64; 3]],
-) {
-    if normalize {
-        let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-        // Y(v) = S(v/|v|) = S(v)/|v|^l, so ∇Y = (∇S(u) - l S(u) u)/|v|. Below torch's eps the input is only
-        // scaled (u = v/eps, not a unit vector) and ∇Y = ∇S(u)/eps.
-        let (corr, inv) = if n >= NORMALIZE_EPS {
-            (1.0, 1.0 / n)
-        } else {
-            (0.0, 1.0 / NORMALIZE_EPS)
-        };
-        let u = [v[0] * inv, v[1] * inv, v[2] * inv];
-        let r2 = u[0] * u[0] + u[1] * u[1] + u[2] * u[2];
-        solid_values_grad::<N>(lmax, t, u[2], u[0], u[1], r2, out, grad);
-        for l in 0..=lmax {
-            let cl = corr * t.fm[l];
-            for k in l * l..(l + 1) * (l + 1) {
-                let sv = cl * out[k];
-                let g = &mut grad[k];
-                g[0] = (g[0] - sv * u[0]) * inv;
-                g[1] = (g[1] - sv * u[1]) * inv;
-                g[2] = (g[2] - sv * u[2]) * inv;
-            }
-        }
-    } else {
-        let r2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-        solid_values_grad::<N>(lmax, t, v[2], v[0], v[1], r2, out, grad);
     }
 }
 
@@ -349,7 +109,7 @@ pub fn spherical_harmonics(
         "spherical_harmonics: lmax > LMAX_SUPPORTED or `out` too short"
     );
     if ok {
-        eval_one::<NL>(lmax, static_tables(normalization), v, normalize, out);
+        sh_kernels::one_values(lmax, static_tables(normalization), v, normalize, out);
     }
 }
 
@@ -369,7 +129,7 @@ pub fn spherical_harmonics_with_grad(
         "spherical_harmonics_with_grad: lmax > LMAX_SUPPORTED or a buffer too short"
     );
     if ok {
-        eval_one_grad::<NL>(lmax, static_tables(normalization), v, normalize, out, grad);
+        sh_kernels::one_grad(lmax, static_tables(normalization), v, normalize, out, grad);
     }
 }
 
@@ -383,55 +143,44 @@ pub struct ShCalculator {
     tables: Box<Tables>,
 }
 
+/// Calls `$f::<L, N, NORMALIZE>` with a compile-time `L = lmax` for `lmax <= 8` (`N = L + 1`), else
+/// with `L = usize::MAX` (run-time `lmax`), so that the branch on `lmax` and `normalize` is taken once
+/// per batch rather than once per vector.
 macro_rules! dispatch {
-    ($lmax:expr, $f:ident, $($arg:expr),*) => {
-        match $lmax {
-            0 => $f::<0, 1>($($arg),*),
-            1 => $f::<1, 2>($($arg),*),
-            2 => $f::<2, 3>($($arg),*),
-            3 => $f::<3, 4>($($arg),*),
-            4 => $f::<4, 5>($($arg),*),
-            5 => $f::<5, 6>($($arg),*),
-            6 => $f::<6, 7>($($arg),*),
-            7 => $f::<7, 8>($($arg),*),
-            8 => $f::<8, 9>($($arg),*),
-            _ => $f::<{ usize::MAX }, NL>($($arg),*),
+    ($lmax:expr, $normalize:expr, $f:ident, $($arg:expr),*) => {
+        match ($lmax, $normalize) {
+            (0, true) => $f::<0, 1, true>($($arg),*),
+            (1, true) => $f::<1, 2, true>($($arg),*),
+            (2, true) => $f::<2, 3, true>($($arg),*),
+            (3, true) => $f::<3, 4, true>($($arg),*),
+            (4, true) => $f::<4, 5, true>($($arg),*),
+            (5, true) => $f::<5, 6, true>($($arg),*),
+            (6, true) => $f::<6, 7, true>($($arg),*),
+            (7, true) => $f::<7, 8, true>($($arg),*),
+            (8, true) => $f::<8, 9, true>($($arg),*),
+            (_, true) => $f::<{ usize::MAX }, NL, true>($($arg),*),
+            (0, false) => $f::<0, 1, false>($($arg),*),
+            (1, false) => $f::<1, 2, false>($($arg),*),
+            (2, false) => $f::<2, 3, false>($($arg),*),
+            (3, false) => $f::<3, 4, false>($($arg),*),
+            (4, false) => $f::<4, 5, false>($($arg),*),
+            (5, false) => $f::<5, 6, false>($($arg),*),
+            (6, false) => $f::<6, 7, false>($($arg),*),
+            (7, false) => $f::<7, 8, false>($($arg),*),
+            (8, false) => $f::<8, 9, false>($($arg),*),
+            (_, false) => $f::<{ usize::MAX }, NL, false>($($arg),*),
         }
     };
 }
 
-/// `L == usize::MAX` means "not specialised": use the run-time `lmax`.
-fn batch_values<const L: usize, const N: usize>(
+/// [`sh_kernels::batch_values`] with the unused column size `N` of the dispatch.
+fn batch_values<const L: usize, const N: usize, const NORMALIZE: bool>(
     lmax: usize,
     t: &Tables,
-    normalize: bool,
     xyz: &[[f64; 3]],
     out: &mut [f64],
 ) {
-    let lm = if L == usize::MAX { lmax } else { L };
-    let n = sh_len(lm);
-    for (v, o) in xyz.iter().zip(out.chunks_exact_mut(n)) {
-        eval_one::<N>(lm, t, *v, normalize, o);
-    }
-}
-
-fn batch_grad<const L: usize, const N: usize>(
-    lmax: usize,
-    t: &Tables,
-    normalize: bool,
-    xyz: &[[f64; 3]],
-    out: &mut [f64],
-    grad: &mut [[f64; 3]],
-) {
-    let lm = if L == usize::MAX { lmax } else { L };
-    let n = sh_len(lm);
-    for ((v, o), g) in xyz
-        .iter()
-        .zip(out.chunks_exact_mut(n))
-        .zip(grad.chunks_exact_mut(n))
-    {
-        eval_one_grad::<N>(lm, t, *v, normalize, o, g);
-    }
+    sh_kernels::batch_values::<L, NORMALIZE>(lmax, t, xyz, out)
 }
 
 impl ShCalculator {
@@ -478,10 +227,10 @@ impl ShCalculator {
         );
         dispatch!(
             self.lmax,
+            self.normalize,
             batch_values,
             self.lmax,
             &self.tables,
-            self.normalize,
             xyz,
             out
         )
@@ -495,10 +244,10 @@ impl ShCalculator {
         );
         dispatch!(
             self.lmax,
+            self.normalize,
             batch_grad,
             self.lmax,
             &self.tables,
-            self.normalize,
             xyz,
             out,
             grad
