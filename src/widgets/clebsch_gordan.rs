@@ -16,6 +16,7 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
 use super::canvas::Painter;
+use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
 use super::params::Params;
 
@@ -299,21 +300,21 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         on:click=move |_| playing.update(|p| *p = !*p)>
                         {move || if playing.get() { "pause" } else { "play" }}
                     </button>
-                    <label class="ctl wide">
-                        <span class="ctl-name">"ω"</span>
-                        <input type="range" min="0" max=std::f64::consts::TAU step="0.01" prop:value=move || angle.get().to_string()
-                            on:input=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                    playing.set(false);
-                                    angle.set(v);
-                                }
-                            } />
-                        <span class="ctl-value">{move || format!("{:.0}°", angle.get().to_degrees())}</span>
-                    </label>
+                    <RangeSlider label="ω" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
+                        value=Signal::derive(move || angle.get())
+                        on_input=move |v| {
+                            playing.set(false);
+                            angle.set(v);
+                        } />
                 </div>
                 <p class="small">"z_M = Σ_ij C_ijM x1_i x2_j is equivariant: rotating the inputs rotates the output by D^L(R)."</p>
             </div>
         </WidgetFrame>
     }
     .into_any()
+}
+
+/// The animation angle in whole degrees: the slider moves continuously, the label need not.
+fn whole_degrees(x: f64) -> String {
+    format!("{:.0}°", x.to_degrees())
 }

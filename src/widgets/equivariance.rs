@@ -20,6 +20,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
+use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{default_view, Camera};
@@ -164,23 +165,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     });
 
     let angle_slider = move |k: usize, label: &'static str, min: f64, max: f64| {
-        let value = move || {
-            let a = angles.get();
-            [a.0, a.1, a.2][k]
-        };
         view! {
-            <label class="ctl">
-                <span class="ctl-name">{label}</span>
-                <input type="range" min=min max=max step="0.01"
-                    prop:value=move || value().to_string()
-                    on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            angles.update(|a| match k { 0 => a.0 = v, 1 => a.1 = v, _ => a.2 = v });
-                        }
-                    }
-                    on:change=move |_| save() />
-                <span class="ctl-value">{move || format!("{:.2} rad", value())}</span>
-            </label>
+            <RangeSlider label min max format=radians
+                value=Signal::derive(move || {
+                    let a = angles.get();
+                    [a.0, a.1, a.2][k]
+                })
+                on_input=move |v| angles.update(|a| match k { 0 => a.0 = v, 1 => a.1 = v, _ => a.2 = v })
+                on_change=move |_| save() />
         }
     };
     let coord_input = move |k: usize, label: &'static str| {

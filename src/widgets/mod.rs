@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 mod canvas;
 mod clebsch_gordan;
+mod controls;
 mod equivariance;
 mod frame;
 mod orbit;

@@ -15,6 +15,7 @@ use multiace_core::so3::{
 };
 
 use super::canvas::Painter;
+use super::controls::{degrees, radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -47,10 +48,6 @@ fn axis_from(theta: f64, phi: f64) -> [f64; 3] {
         theta.cos(),
         theta.sin() * phi.cos(),
     ]
-}
-
-fn deg(x: f64) -> String {
-    format!("{:.1}°", x.to_degrees())
 }
 
 /// The widget.
@@ -169,29 +166,6 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         }
     };
 
-    let euler_slider = move |k: usize, label: &'static str, min: f64, max: f64| {
-        let value = move || {
-            let e = euler.get();
-            [e.0, e.1, e.2][k]
-        };
-        view! {
-            <label class="ctl">
-                <span class="ctl-name">{label}</span>
-                <input type="range" min=min max=max step="0.01"
-                    prop:value=move || value().to_string()
-                    on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            let mut e = euler.get_untracked();
-                            match k { 0 => e.0 = v, 1 => e.1 = v, _ => e.2 = v }
-                            euler.set(e);
-                            r.set(angles_to_matrix(e.0, e.1, e.2));
-                        }
-                    }
-                    on:change=move |_| save() />
-                <span class="ctl-value">{move || format!("{:.3} rad", value())}</span>
-            </label>
-        }
-    };
     let apply_axis_angle = move || {
         let (t, ph) = axis.get_untracked();
         set_r(axis_angle_to_matrix(
@@ -199,29 +173,34 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             angle.get_untracked(),
         ));
     };
-    let axis_slider = move |k: usize, label: &'static str, max: f64, min: f64| {
-        let value = move || {
-            let a = axis.get();
-            if k == 0 {
-                a.0
-            } else {
-                a.1
-            }
-        };
+    let euler_slider = move |k: usize, label: &'static str, min: f64, max: f64| {
         view! {
-            <label class="ctl">
-                <span class="ctl-name">{label}</span>
-                <input type="range" min=min max=max step="0.01"
-                    prop:value=move || value().to_string()
-                    on:input=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            axis.update(|a| if k == 0 { a.0 = v } else { a.1 = v });
-                            apply_axis_angle();
-                        }
-                    }
-                    on:change=move |_| save() />
-                <span class="ctl-value">{move || deg(value())}</span>
-            </label>
+            <RangeSlider label min max format=radians
+                value=Signal::derive(move || {
+                    let e = euler.get();
+                    [e.0, e.1, e.2][k]
+                })
+                on_input=move |v| {
+                    let mut e = euler.get_untracked();
+                    match k { 0 => e.0 = v, 1 => e.1 = v, _ => e.2 = v }
+                    euler.set(e);
+                    r.set(angles_to_matrix(e.0, e.1, e.2));
+                }
+                on_change=move |_| save() />
+        }
+    };
+    let axis_slider = move |k: usize, label: &'static str, min: f64, max: f64| {
+        view! {
+            <RangeSlider label min max format=degrees
+                value=Signal::derive(move || {
+                    let a = axis.get();
+                    if k == 0 { a.0 } else { a.1 }
+                })
+                on_input=move |v| {
+                    axis.update(|a| if k == 0 { a.0 = v } else { a.1 = v });
+                    apply_axis_angle();
+                }
+                on_change=move |_| save() />
         }
     };
     let preset = move |label: &'static str, t: f64, ph: f64| {
@@ -280,7 +259,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         {move || { let q = Quaternion::from_matrix(&r.get()); format!("({:.4}, {:.4}, {:.4}, {:.4})", q.w, q.x, q.y, q.z) }}
                     </p>
                     <p class="readout">"axis–angle: "
-                        {move || { let (a, w) = matrix_to_axis_angle(&r.get()); format!("n = ({:.3}, {:.3}, {:.3}), ω = {}", a[0], a[1], a[2], deg(w)) }}
+                        {move || { let (a, w) = matrix_to_axis_angle(&r.get()); format!("n = ({:.3}, {:.3}, {:.3}), ω = {}", a[0], a[1], a[2], degrees(w)) }}
                     </p>
                     {move || invert.get().then(|| view! { <p class="readout small">"Shown: −R = P·R with P = −I (parity). Euler angles, quaternion and axis–angle describe R."</p> })}
                 </div>
@@ -307,21 +286,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"Axis–angle: R = rotation by ω about n"</legend>
                     <div class="chips">"axis: " {preset("x", PI / 2.0, PI / 2.0)} {preset("y", 0.0, 0.0)} {preset("z", PI / 2.0, 0.0)}</div>
-                    {axis_slider(0, "n: θ from y", PI, 0.0)}
-                    {axis_slider(1, "n: φ about y", PI, -PI)}
-                    <label class="ctl">
-                        <span class="ctl-name">"ω"</span>
-                        <input type="range" min=-PI max=PI step="0.01"
-                            prop:value=move || angle.get().to_string()
-                            on:input=move |ev| {
-                                if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                    angle.set(v);
-                                    apply_axis_angle();
-                                }
-                            }
-                            on:change=move |_| save() />
-                        <span class="ctl-value">{move || deg(angle.get())}</span>
-                    </label>
+                    {axis_slider(0, "n: θ from y", 0.0, PI)}
+                    {axis_slider(1, "n: φ about y", -PI, PI)}
+                    <RangeSlider label="ω" min=-PI max=PI format=degrees
+                        value=Signal::derive(move || angle.get())
+                        on_input=move |v| {
+                            angle.set(v);
+                            apply_axis_angle();
+                        }
+                        on_change=move |_| save() />
                 </fieldset>
                 <div class="ctl-line">
                     <label class="ctl-check">

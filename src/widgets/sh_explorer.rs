@@ -2,14 +2,19 @@
 //! map of Y_lm (drawn by `multiace_figures::draw_sh_map_with`, the function the CLI uses for SVG).
 //!
 //! e3nn convention: y is the polar axis, r̂ = (sin θ sin φ, cos θ, sin θ cos φ). Values come from
-//! `multiace_core::so3::ShCalculator`. The mesh (48 × 96 quads) is evaluated once per
+//! `multiace_core::so3::spherical_harmonics`, one direction at a time. The batch `ShCalculator`
+//! gives the same values bit for bit, but its kernels, unrolled once per `lmax`, added 50–110 KB
+//! (raw; ~10 KB brotli) to the wasm, while the 4,753 directions evaluated per (l, m) change are
+//! cheap either way. The mesh (48 × 96 quads) is evaluated once per
 //! (l, m, normalisation); a frame only rotates, shades and rasterises it into reused buffers.
 
 use std::f64::consts::PI;
 
 use leptos::html;
 use leptos::prelude::*;
-use multiace_core::so3::{apply, mat_mul, sh_index, sh_len, Mat3, Normalization, ShCalculator};
+use multiace_core::so3::{
+    apply, mat_mul, sh_index, sh_len, spherical_harmonics, Mat3, Normalization,
+};
 use multiace_figures::colormap::{NEGATIVE, POSITIVE};
 use multiace_figures::{draw_sh_map_with, ShGrid};
 use plotters::prelude::IntoDrawingArea;
@@ -88,13 +93,13 @@ impl Mesh {
                 }
             }
         }
-        let mut calc = ShCalculator::new(l, norm, true);
-        let n = sh_len(l);
-        let mut all = vec![0.0; nv * n];
-        calc.compute(&self.dirs, &mut all);
+        let mut y = vec![0.0; sh_len(l)];
         let k = sh_index(l, m);
         self.values.clear();
-        self.values.extend((0..nv).map(|v| all[v * n + k]));
+        self.values.extend(self.dirs.iter().map(|&d| {
+            spherical_harmonics(l, d, norm, true, &mut y);
+            y[k]
+        }));
         let (lo, hi) = self
             .values
             .iter()
