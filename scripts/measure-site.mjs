@@ -79,7 +79,8 @@ async function frameTimes(name) {
   }
   if (useDrag) await page.mouse.up();
   await page.close();
-  return { widget: name, frames: samples.length, median_draw_ms: median(samples), max_draw_ms: Math.max(...samples) };
+  const round = (x) => Math.round(x * 100) / 100;
+  return { widget: name, frames: samples.length, median_draw_ms: round(median(samples)), max_draw_ms: round(Math.max(...samples)) };
 }
 
 const tti = {
