@@ -50,6 +50,14 @@ fn axis_from(theta: f64, phi: f64) -> [f64; 3] {
     ]
 }
 
+/// R as the axis-angle sliders show it: ((θ from y, φ about y) of the axis, ω). The axis is
+/// `None` at ω = 0, where any axis describes R.
+fn axis_angle_sliders(m: &Mat3) -> (Option<(f64, f64)>, f64) {
+    let (n, w) = matrix_to_axis_angle(m);
+    let axis = (w.abs() > 1e-9).then(|| (n[1].clamp(-1.0, 1.0).acos(), n[0].atan2(n[2])));
+    (axis, w)
+}
+
 /// The widget.
 pub fn view(query: &str, embedded: bool) -> AnyView {
     let mut p = Params::parse(query);
@@ -62,12 +70,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let pass = p.passthrough();
     let notices = p.notices();
 
-    let r = RwSignal::new(angles_to_matrix(a0, b0, g0));
+    let r0 = angles_to_matrix(a0, b0, g0);
+    let (axis0, angle0) = axis_angle_sliders(&r0);
+    let r = RwSignal::new(r0);
     let euler = RwSignal::new((a0, b0, g0));
     let invert = RwSignal::new(inv0);
     let molecule = RwSignal::new(mol0);
-    let axis = RwSignal::new((PI / 2.0, PI / 2.0)); // +x
-    let angle = RwSignal::new(0.0f64);
+    let axis = RwSignal::new(axis0.unwrap_or((PI / 2.0, PI / 2.0))); // default +x
+    let angle = RwSignal::new(angle0);
 
     let shown = Memo::new(move |_| {
         let m = r.get();
@@ -139,13 +149,24 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         r.set(m);
         euler.set(matrix_to_angles(&m));
     };
+    // Drags, keys and Euler sliders move R directly: show the same R as an axis and an angle.
+    // At ω = 0 the axis is undefined, so the reader's last axis stays.
+    let show_axis_angle = move |m: &Mat3| {
+        let (n, w) = axis_angle_sliders(m);
+        if let Some(n) = n {
+            axis.set(n);
+        }
+        angle.set(w);
+    };
     let drag = StoredValue::new_local(DragTracker::default());
     let on_down = move |ev: web_sys::PointerEvent| {
         drag.try_update_value(|d| d.down(&ev));
     };
     let on_move = move |ev: web_sys::PointerEvent| {
         if let Some(dr) = drag.try_update_value(|d| d.moved(&ev, &view_m)).flatten() {
-            set_r(compose(&dr, &r.get_untracked()));
+            let m = compose(&dr, &r.get_untracked());
+            set_r(m);
+            show_axis_angle(&m);
         }
     };
     let on_up = move |ev: web_sys::PointerEvent| {
@@ -155,7 +176,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         if let Some(dr) = orbit::key(&ev, &view_m) {
-            set_r(compose(&dr, &r.get_untracked()));
+            let m = compose(&dr, &r.get_untracked());
+            set_r(m);
+            show_axis_angle(&m);
             save();
         }
     };
@@ -184,7 +207,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     let mut e = euler.get_untracked();
                     match k { 0 => e.0 = v, 1 => e.1 = v, _ => e.2 = v }
                     euler.set(e);
-                    r.set(angles_to_matrix(e.0, e.1, e.2));
+                    let m = angles_to_matrix(e.0, e.1, e.2);
+                    r.set(m);
+                    show_axis_angle(&m);
                 }
                 on_change=move |_| save() />
         }
