@@ -59,8 +59,8 @@ fn check_number(input: &str, value: f64, tolerance: f64) -> Verdict {
     if text.is_empty() {
         return Verdict::Unreadable("Type a number first.".into());
     }
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => {
+    match crate::number::parse_f64(&text) {
+        Some(x) if x.is_finite() => {
             if (x - value).abs() <= tolerance {
                 Verdict::Correct
             } else {

@@ -2,7 +2,7 @@
 //!
 //! Every module is wasm32-only so that native `cargo test --workspace` never compiles the web
 //! stack (see Cargo.toml); natively this crate is an empty `main` plus the unit tests of the
-//! build-time chapter renderer (`build/markdown.rs`).
+//! build-time chapter renderer (`build/markdown.rs`) and of the number reader (`number.rs`).
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -12,6 +12,8 @@ mod chapter;
 mod exercise;
 #[cfg(target_arch = "wasm32")]
 mod landing;
+#[cfg(any(target_arch = "wasm32", test))]
+mod number;
 #[cfg(target_arch = "wasm32")]
 mod util;
 #[cfg(target_arch = "wasm32")]

@@ -103,7 +103,7 @@ pub fn parse_xyz(text: &str) -> Result<Molecule, String> {
         for c in &mut p {
             *c = f
                 .next()
-                .and_then(|s| s.parse().ok())
+                .and_then(crate::number::parse_f64)
                 .ok_or(format!("XYZ line {}: expected three coordinates", k + 3))?;
         }
         elements.push(element(sym));

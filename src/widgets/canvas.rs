@@ -58,7 +58,7 @@ pub fn parse_rgb(s: &str) -> RGBColor {
     let mut it = inner
         .split([',', ' '])
         .filter(|p| !p.is_empty())
-        .map(|p| p.trim().parse::<f64>().unwrap_or(0.0));
+        .map(|p| crate::number::parse_f64(p.trim()).unwrap_or(0.0));
     let mut c = [0u8; 3];
     for v in &mut c {
         *v = it.next().unwrap_or(0.0).clamp(0.0, 255.0) as u8;

@@ -23,7 +23,7 @@ pub fn RangeSlider(
             <input type="range" min=min max=max step=step
                 prop:value=move || value.get().to_string()
                 on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(v) = crate::number::parse_f64(&event_target_value(&ev)) {
                         on_input.run(v);
                     }
                 }

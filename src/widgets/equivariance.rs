@@ -181,8 +181,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <input type="number" step="0.1" prop:value=move || fmt_f64(vec.get()[k])
                     on:change=move |ev| {
                         let raw = event_target_value(&ev);
-                        match raw.trim().parse::<f64>() {
-                            Ok(c) if c.is_finite() => {
+                        match crate::number::parse_f64(raw.trim()) {
+                            Some(c) if c.is_finite() => {
                                 let mut v = vec.get_untracked();
                                 v[k] = c;
                                 if is_zero(v) {

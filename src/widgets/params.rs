@@ -112,9 +112,9 @@ impl Params {
         let Some(v) = self.raw(key).map(str::to_owned) else {
             return default;
         };
-        match v.parse::<f64>() {
-            Ok(x) if x.is_finite() && (min..=max).contains(&x) => x,
-            Ok(x) if x.is_finite() => {
+        match crate::number::parse_f64(&v) {
+            Some(x) if x.is_finite() && (min..=max).contains(&x) => x,
+            Some(x) if x.is_finite() => {
                 let c = x.clamp(min, max);
                 self.notices.push(format!(
                     "{key}: {} is outside [{}, {}]; using {}",
