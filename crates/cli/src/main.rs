@@ -3,6 +3,7 @@
 //! compared with e3nn / sympy directly. Every bad input gives one `error: ...` line on stderr and exit
 //! code 2.
 
+mod ace_cmds;
 mod figures;
 
 use std::io::Read;
@@ -25,6 +26,16 @@ USAGE:
   multiace wigner-d L --matrix '[[r00,r01,r02],[r10,r11,r12],[r20,r21,r22]]'
       Prints the (2L+1)x(2L+1) Wigner D matrix (e3nn o3.wigner_D; angles in radians,
       R = Ry(ALPHA) Rx(BETA) Ry(GAMMA)), or of the given rotation matrix.
+  multiace descriptors FILE.xyz [--rcut R] [--lmax L] [--nmax N] [--order NU]
+                       [--basis bessel|chebyshev|gaussian] [--degree D] [--frame I]
+      Prints the ACE invariants B of every atom of one frame (default the first) of an (extended)
+      XYZ file as JSON with keys basis, labels and atoms (one {species, B} per atom),
+      atoms in file order. Defaults: --rcut 5 --lmax 2 --nmax 4 --order 2 --basis bessel, no
+      degree cap (--degree D keeps tuples with sum(n + l) <= D).
+  multiace fit-ace TRAIN.xyz --test TEST.xyz [basis options as above]
+                   [--ridge X] [--energy-weight W] [--force-weight W]
+      Fits a linear ACE to the energies and forces of TRAIN (ridge least squares) and prints
+      train and test errors as JSON: energies per atom (eV/atom), forces per component (eV/Å).
   multiace figures --out DIR
       Writes the book's figures (SVG) into DIR.
   multiace --help
@@ -52,7 +63,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<Option<String>, String> {
     let Some(cmd) = args.first() else {
         return Err(
-            "missing subcommand: one of sh, wigner-3j, wigner-d, figures (see --help)".into(),
+            "missing subcommand: one of sh, wigner-3j, wigner-d, descriptors, fit-ace, figures (see --help)".into(),
         );
     };
     if args.iter().any(|a| a == "--help" || a == "-h") || cmd == "help" {
@@ -64,8 +75,10 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         "wigner-3j" => cmd_wigner_3j(rest).map(Some),
         "wigner-d" => cmd_wigner_d(rest).map(Some),
         "figures" => cmd_figures(rest).map(|()| None),
+        "descriptors" => ace_cmds::cmd_descriptors(rest).map(Some),
+        "fit-ace" => ace_cmds::cmd_fit_ace(rest).map(Some),
         other => Err(format!(
-            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d or figures (see --help)"
+            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace or figures (see --help)"
         )),
     }
 }

@@ -220,3 +220,123 @@ fn figures_are_written_and_the_committed_ones_are_current() {
     }
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+fn repo(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn descriptors_prints_labels_and_atoms_in_file_order() {
+    let file = repo("assets/molecules/ethanol.xyz");
+    let out = run(
+        &[
+            "descriptors",
+            &file,
+            "--rcut",
+            "4",
+            "--lmax",
+            "2",
+            "--nmax",
+            "2",
+            "--order",
+            "3",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let labels = v["labels"].as_array().unwrap();
+    let atoms = v["atoms"].as_array().unwrap();
+    assert_eq!(atoms.len(), 9);
+    assert_eq!(atoms[0]["species"], "C");
+    assert!(atoms
+        .iter()
+        .all(|a| a["B"].as_array().unwrap().len() == labels.len()));
+    assert!(labels[0].as_str().unwrap().starts_with("ν=1"));
+    // the same numbers as the core
+    let s = multiace_core::structure::read_xyz(&std::fs::read_to_string(&file).unwrap())
+        .unwrap()
+        .remove(0);
+    let basis = multiace_core::ace::AceBasis::new(multiace_core::ace::AceSpec {
+        species: s.species_set(),
+        radial: multiace_core::ace::RadialBasis::new(
+            multiace_core::ace::RadialKind::Bessel,
+            2,
+            4.0,
+        )
+        .unwrap(),
+        l_max: 2,
+        max_order: 3,
+        max_degree: None,
+    })
+    .unwrap();
+    let d = multiace_core::ace::descriptors(&basis, &s).unwrap();
+    for (i, a) in atoms.iter().enumerate() {
+        assert_eq!(nums(&a["B"]), d.atom(i));
+    }
+}
+
+#[test]
+fn fit_ace_reports_train_and_test_errors() {
+    let train = repo("assets/datasets/ethanol_train.xyz");
+    let test = repo("assets/datasets/ethanol_test.xyz");
+    let out = run(
+        &[
+            "fit-ace", &train, "--test", &test, "--rcut", "4", "--nmax", "2", "--lmax", "1",
+            "--order", "2",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["train"]["structures"], 300);
+    assert_eq!(v["test"]["structures"], 100);
+    let f = v["test"]["force_rmse"].as_f64().unwrap();
+    // a small 3-body model of GFN2-xTB ethanol: well below the force scale (~1.5 eV/Å) but not exact
+    assert!(f > 0.01 && f < 1.0, "test force RMSE {f}");
+    assert!(v["test"]["energy_rmse_per_atom"].as_f64().unwrap() < 0.05);
+}
+
+#[test]
+fn ace_commands_reject_bad_input_with_one_line() {
+    let dir = std::env::temp_dir().join(format!("multiace-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.xyz");
+    std::fs::write(&bad, "3\ncomment\nC 0 0 0\nH 1 x 0\n").unwrap();
+    let bad = bad.to_str().unwrap().to_string();
+    let good = repo("assets/molecules/water.xyz");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["descriptors"],
+        vec!["descriptors", &bad],
+        vec!["descriptors", "/nonexistent.xyz"],
+        vec!["descriptors", &good, "--lmax", "9"],
+        vec!["descriptors", &good, "--order", "5"],
+        vec!["descriptors", &good, "--rcut", "nan"],
+        vec!["descriptors", &good, "--basis", "spline"],
+        vec!["descriptors", &good, "--nmax"],
+        vec!["descriptors", &good, "--frame", "3"],
+        vec!["descriptors", &good, "--bogus", "1"],
+        vec!["fit-ace", &good],
+        vec!["fit-ace", &good, "--test", &good],
+        vec!["fit-ace", &good, "--test", &good, "--ridge", "-1"],
+    ];
+    for args in cases {
+        let out = run(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: ") && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    let out = run(&["descriptors", &bad], "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 4"));
+}

@@ -30,4 +30,6 @@
 //! assert!((c.get(0, 0, 0) - 1.0 / 3f64.sqrt()).abs() < 1e-15);
 //! ```
 
+pub mod ace;
 pub mod so3;
+pub mod structure;
