@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         radial: RadialBasis::new(RadialKind::Bessel, 3, 4.0)?,
         l_max: 2,
         max_order: 3,
-        max_degree: Some(7),
+        max_degree: Some(6),
     };
     let basis = AceBasis::new(spec)?;
     println!("species {:?}", basis.spec().species);

@@ -383,3 +383,35 @@ fn a_fit_recovers_a_known_linear_model() {
     let err = model.errors(&data[50..]).unwrap();
     assert!(err.energy_rmse < 1e-7 && err.force_rmse < 1e-7, "{err:?}");
 }
+
+/// Four like neighbours on a circle at 45° × {0,1,2,5} and × {0,1,3,4}: the same multiset of pairwise
+/// angles, different triangles (the `incompleteness` widget of chapter 01).
+fn circle_environment(steps: &[usize], r: f64) -> Structure {
+    let mut species = vec!["C".to_string()];
+    let mut pos = vec![[0.0; 3]];
+    for &k in steps {
+        let phi = k as f64 * std::f64::consts::PI / 4.0;
+        species.push("H".to_string());
+        pos.push([r * phi.cos(), r * phi.sin(), 0.0]);
+    }
+    Structure::new(species, pos)
+}
+
+#[test]
+fn the_power_spectrum_cannot_tell_the_circle_pair_apart_but_the_bispectrum_can() {
+    let b = basis(&["C", "H"], RadialKind::Bessel, 2, 6, 3, None, 3.0);
+    let one = descriptors(&b, &circle_environment(&[0, 1, 2, 5], 1.5)).unwrap();
+    let two = descriptors(&b, &circle_environment(&[0, 1, 3, 4], 1.5)).unwrap();
+    let (mut d2, mut d3, mut scale) = (0.0f64, 0.0f64, 0.0f64);
+    for (k, f) in b.functions().iter().enumerate() {
+        let diff = (one.atom(0)[k] - two.atom(0)[k]).abs();
+        scale = scale.max(one.atom(0)[k].abs());
+        match f.order() {
+            2 => d2 = d2.max(diff),
+            3 => d3 = d3.max(diff),
+            _ => {}
+        }
+    }
+    assert!(d2 < 1e-12 * scale, "ν = 2 differs by {d2:e}");
+    assert!(d3 > 1e-3 * scale, "ν = 3 differs only by {d3:e}");
+}
