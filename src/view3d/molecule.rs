@@ -1,6 +1,9 @@
-//! Molecules: plain XYZ parsing, element data, bonds by covalent radii, ball-and-stick drawing.
+//! Molecules: element data, bonds by covalent radii, ball-and-stick drawing. Files are read by
+//! the core (`multiace_core::structure::read_xyz`); this module only turns a `Structure` into
+//! something to draw.
 
 use multiace_core::so3::{apply, Mat3};
+use multiace_core::structure::{read_xyz, Structure};
 use web_sys::CanvasRenderingContext2d;
 
 use super::camera::Camera;
@@ -52,6 +55,36 @@ const ELEMENTS: &[Element] = &[
         ball: 0.45,
         color: ["#e0c020", "#fff07a", "#7a6400"],
     },
+    Element {
+        symbol: "B",
+        covalent: 0.84,
+        ball: 0.36,
+        color: ["#f0a0a0", "#ffd6d6", "#8a4a4a"],
+    },
+    Element {
+        symbol: "Si",
+        covalent: 1.11,
+        ball: 0.46,
+        color: ["#d8b890", "#f4e2c8", "#7a6040"],
+    },
+    Element {
+        symbol: "P",
+        covalent: 1.07,
+        ball: 0.45,
+        color: ["#f08000", "#ffc080", "#804000"],
+    },
+    Element {
+        symbol: "Cl",
+        covalent: 1.02,
+        ball: 0.44,
+        color: ["#30c030", "#a0f0a0", "#106010"],
+    },
+    Element {
+        symbol: "Br",
+        covalent: 1.20,
+        ball: 0.48,
+        color: ["#a62929", "#e08080", "#501010"],
+    },
 ];
 
 /// Fallback for symbols not in the table: a mid-grey ball.
@@ -82,64 +115,61 @@ pub struct Molecule {
     pub extent: f64,
 }
 
-/// Parses plain XYZ (count line, comment line, then `symbol x y z` in Å). Errors name the line.
-pub fn parse_xyz(text: &str) -> Result<Molecule, String> {
-    let mut lines = text.lines();
-    let n: usize = lines
-        .next()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or("XYZ line 1: expected the number of atoms")?;
-    let name = lines.next().unwrap_or("").trim().to_string();
-    let mut elements = Vec::with_capacity(n);
-    let mut positions = Vec::with_capacity(n);
-    for k in 0..n {
-        let line =
-            lines
-                .next()
-                .ok_or(format!("XYZ line {}: missing atom {} of {n}", k + 3, k + 1))?;
-        let mut f = line.split_whitespace();
-        let sym = f.next().ok_or(format!("XYZ line {}: empty", k + 3))?;
-        let mut p = [0.0; 3];
-        for c in &mut p {
-            *c = f
-                .next()
-                .and_then(crate::number::parse_f64)
-                .ok_or(format!("XYZ line {}: expected three coordinates", k + 3))?;
-        }
-        elements.push(element(sym));
-        positions.push(p);
-    }
-    let c = positions
-        .iter()
-        .fold([0.0; 3], |a, p| [a[0] + p[0], a[1] + p[1], a[2] + p[2]]);
-    let inv = 1.0 / n.max(1) as f64;
-    for p in &mut positions {
-        for i in 0..3 {
-            p[i] -= c[i] * inv;
-        }
-    }
-    // bonded if closer than the sum of covalent radii plus 0.35 Å (a common tolerance)
-    let mut bonds = Vec::new();
-    for i in 0..n {
-        for j in 0..i {
-            let d = dist(positions[i], positions[j]);
-            if d < elements[i].covalent + elements[j].covalent + 0.35 {
-                bonds.push((j, i));
+impl Molecule {
+    /// The molecule of a structure read by the core's XYZ reader, recentred on its centroid, with
+    /// bonds between atoms closer than the sum of their covalent radii plus 0.35 Å (a common
+    /// tolerance). Its name is the free-text comment line, if the file had one.
+    pub fn from_structure(s: &Structure) -> Molecule {
+        let name = s
+            .info
+            .iter()
+            .find(|(k, _)| k == "comment")
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default();
+        let elements: Vec<Element> = s.species.iter().map(|sym| element(sym)).collect();
+        let n = s.positions.len();
+        let c = s
+            .positions
+            .iter()
+            .fold([0.0; 3], |a, p| [a[0] + p[0], a[1] + p[1], a[2] + p[2]]);
+        let inv = 1.0 / n.max(1) as f64;
+        let positions: Vec<[f64; 3]> = s
+            .positions
+            .iter()
+            .map(|p| [p[0] - c[0] * inv, p[1] - c[1] * inv, p[2] - c[2] * inv])
+            .collect();
+        let mut bonds = Vec::new();
+        for i in 0..n {
+            for j in 0..i {
+                let d = dist(positions[i], positions[j]);
+                if d < elements[i].covalent + elements[j].covalent + 0.35 {
+                    bonds.push((j, i));
+                }
             }
         }
+        let extent = positions
+            .iter()
+            .zip(&elements)
+            .map(|(p, e)| dist(*p, [0.0; 3]) + e.ball)
+            .fold(0.5, f64::max);
+        Molecule {
+            name,
+            elements,
+            positions,
+            bonds,
+            extent,
+        }
     }
-    let extent = positions
-        .iter()
-        .zip(&elements)
-        .map(|(p, e)| dist(*p, [0.0; 3]) + e.ball)
-        .fold(0.5, f64::max);
-    Ok(Molecule {
-        name,
-        elements,
-        positions,
-        bonds,
-        extent,
-    })
+}
+
+/// The first frame of an XYZ text (the molecules shipped with the book), read by the core's
+/// reader; errors name the line.
+pub fn first_frame(text: &str) -> Result<Structure, String> {
+    read_xyz(text)
+        .map_err(|e| format!("XYZ {e}"))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| "XYZ: no molecule in the file".to_string())
 }
 
 fn dist(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -158,16 +188,47 @@ enum Item {
 #[derive(Default)]
 pub struct MoleculePainter {
     screen: Vec<[f64; 3]>,
+    /// Drawn ball radius of each atom (device pixels), kept for [`MoleculePainter::pick`].
+    radius: Vec<f64>,
     items: Vec<(f64, Item)>,
+}
+
+/// How to emphasise atoms: a ring around `highlight`, and atoms with `faded[i]` drawn pale
+/// (e.g. outside a cutoff). An empty `faded` fades nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AtomStyle<'a> {
+    pub highlight: Option<usize>,
+    pub faded: &'a [bool],
+    /// Colour of the highlight ring (CSS).
+    pub ring: &'a str,
 }
 
 impl MoleculePainter {
     /// Draws `mol` transformed by `m` (any 3×3 matrix: a rotation, or −R for an inverted one)
     /// as ball and stick, depth-sorted, with shaded spheres.
     pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, cam: &Camera, mol: &Molecule, m: &Mat3) {
+        self.draw_styled(ctx, cam, mol, m, &AtomStyle::default());
+    }
+
+    /// [`MoleculePainter::draw`] with a highlighted atom and faded atoms.
+    pub fn draw_styled(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        cam: &Camera,
+        mol: &Molecule,
+        m: &Mat3,
+        style: &AtomStyle,
+    ) {
         self.screen.clear();
         self.screen
             .extend(mol.positions.iter().map(|p| cam.project(apply(m, *p))));
+        self.radius.clear();
+        self.radius.extend(
+            self.screen
+                .iter()
+                .zip(&mol.elements)
+                .map(|(s, e)| cam.pixels(e.ball, s[2])),
+        );
         self.items.clear();
         for i in 0..mol.positions.len() {
             self.items.push((self.screen[i][2], Item::Atom(i)));
@@ -181,17 +242,28 @@ impl MoleculePainter {
                 .push(((zi + 3.0 * zj) / 4.0 - 1e-3, Item::HalfBond(b, 1)));
         }
         self.items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let faded = |i: usize| style.faded.get(i).copied().unwrap_or(false);
         ctx.set_line_cap("round");
         for &(_, item) in &self.items {
             match item {
                 Item::Atom(i) => {
                     let s = self.screen[i];
-                    let r = cam.pixels(mol.elements[i].ball, s[2]);
+                    let r = self.radius[i];
+                    ctx.set_global_alpha(if faded(i) { 0.3 } else { 1.0 });
                     sphere(ctx, s[0], s[1], r, &mol.elements[i].color);
+                    if style.highlight == Some(i) && r.is_finite() && r > 0.0 {
+                        ctx.set_global_alpha(1.0);
+                        ctx.set_stroke_style_str(style.ring);
+                        ctx.set_line_width((0.18 * r).max(2.0));
+                        ctx.begin_path();
+                        let _ = ctx.arc(s[0], s[1], r * 1.22, 0.0, std::f64::consts::TAU);
+                        ctx.stroke();
+                    }
                 }
                 Item::HalfBond(b, end) => {
                     let (i, j) = mol.bonds[b];
                     let (a, o) = if end == 0 { (i, j) } else { (j, i) };
+                    ctx.set_global_alpha(if faded(a) { 0.3 } else { 1.0 });
                     let (pa, po) = (self.screen[a], self.screen[o]);
                     let mid = [(pa[0] + po[0]) / 2.0, (pa[1] + po[1]) / 2.0];
                     let w = cam.pixels(0.16, (pa[2] + po[2]) / 2.0);
@@ -205,6 +277,19 @@ impl MoleculePainter {
                 }
             }
         }
+        ctx.set_global_alpha(1.0);
+    }
+
+    /// The atom drawn under canvas pixel (x, y) by the last draw (the nearest one where balls
+    /// overlap), if any. Pixels are the canvas's backing-store pixels.
+    pub fn pick(&self, x: f64, y: f64) -> Option<usize> {
+        self.screen
+            .iter()
+            .zip(&self.radius)
+            .enumerate()
+            .filter(|(_, (s, r))| (s[0] - x).powi(2) + (s[1] - y).powi(2) <= (**r * 1.15).powi(2))
+            .max_by(|a, b| a.1 .0[2].total_cmp(&b.1 .0[2]))
+            .map(|(i, _)| i)
     }
 }
 

@@ -7,15 +7,22 @@
 
 use leptos::prelude::*;
 
+mod ace_fit;
+mod ace_invariance;
+mod bars;
 mod canvas;
 mod clebsch_gordan;
 mod controls;
 mod equivariance;
 mod frame;
+mod incompleteness;
+mod neighbour_density;
 mod orbit;
 mod params;
+mod radial_basis;
 mod rotation;
 mod sh_explorer;
+mod upload;
 
 /// The 3D viewer lives beside the widgets (src/view3d) and is used only by them.
 #[path = "../view3d/mod.rs"]
@@ -90,6 +97,71 @@ static CATALOGUE: &[WidgetInfo] = &[
             ParamInfo { key: "p2", default: "o", help: "second parity, e | o" },
         ],
     },
+    WidgetInfo {
+        name: "neighbour-density",
+        title: "The neighbour density of one atom",
+        summary: "A molecule with a chosen centre and cutoff sphere; the smeared angular density of its neighbours beside its spherical-harmonic expansion to l_max, and the centre's atomic basis A.",
+        chapter: "01-atomic-cluster-expansion",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene (or load an .xyz file)" },
+            ParamInfo { key: "centre", default: "1", help: "index of the central atom (from 0)" },
+            ParamInfo { key: "rcut", default: "4", help: "cutoff radius in Å, 1..=8" },
+            ParamInfo { key: "lmax", default: "4", help: "expansion degree, 0..=12 (the A bars stop at 6)" },
+            ParamInfo { key: "kappa", default: "8", help: "sharpness κ of the smearing, 1..=60" },
+        ],
+    },
+    WidgetInfo {
+        name: "radial-basis",
+        title: "Radial basis functions",
+        summary: "R_n(r) of the Bessel, Chebyshev and Gaussian bases with their cutoff envelope (and derivatives), read off under the pointer.",
+        chapter: "01-atomic-cluster-expansion",
+        params: &[
+            ParamInfo { key: "basis", default: "bessel", help: "bessel | chebyshev | gaussian" },
+            ParamInfo { key: "nmax", default: "6", help: "number of functions, 1..=12" },
+            ParamInfo { key: "rcut", default: "5", help: "cutoff radius in Å, 2..=8" },
+            ParamInfo { key: "deriv", default: "0", help: "1 also plots dR_n/dr" },
+        ],
+    },
+    WidgetInfo {
+        name: "ace-invariance",
+        title: "A moves, B stays: the ACE pipeline for one atom",
+        summary: "Rotate, translate and relabel a molecule: the atomic basis A of one atom moves, its invariants B stay put to rounding error; sizes of A and B per ν.",
+        chapter: "01-atomic-cluster-expansion",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene (or load an .xyz file)" },
+            ParamInfo { key: "centre", default: "1", help: "index of the central atom (from 0)" },
+            ParamInfo { key: "nu", default: "3", help: "correlation order ν, 1..=4" },
+            ParamInfo { key: "lmax", default: "2", help: "largest degree l, 0..=6" },
+            ParamInfo { key: "nmax", default: "2", help: "Bessel radial functions, 1..=6" },
+            ParamInfo { key: "rcut", default: "4", help: "cutoff radius in Å, 2..=8" },
+        ],
+    },
+    WidgetInfo {
+        name: "incompleteness",
+        title: "Two environments the power spectrum cannot tell apart",
+        summary: "Four like neighbours at 45° × {0,1,2,5} and {0,1,3,4}: equal ν = 2 invariants, different ν = 3 invariants.",
+        chapter: "01-atomic-cluster-expansion",
+        params: &[
+            ParamInfo { key: "lmax", default: "6", help: "largest degree l, 0..=6" },
+            ParamInfo { key: "r", default: "1.5", help: "distance of the neighbours in Å, 1..=3" },
+        ],
+    },
+    WidgetInfo {
+        name: "ace-fit",
+        title: "Fitting a linear ACE to ethanol",
+        summary: "A linear ACE fitted in the page to GFN2-xTB ethanol: basis size, train and test errors, parity plots and a learning curve.",
+        chapter: "01-atomic-cluster-expansion",
+        params: &[
+            ParamInfo { key: "nu", default: "3", help: "correlation order ν, 1..=4" },
+            ParamInfo { key: "nmax", default: "3", help: "radial functions, 1..=8" },
+            ParamInfo { key: "lmax", default: "2", help: "largest l, 0..=6" },
+            ParamInfo { key: "degree", default: "5", help: "keep products with Σ(n + l) ≤ degree; none = no cap" },
+            ParamInfo { key: "ntrain", default: "100", help: "training structures, 1..=300" },
+            ParamInfo { key: "basis", default: "bessel", help: "bessel | chebyshev | gaussian" },
+            ParamInfo { key: "rcut", default: "4", help: "cutoff radius in Å, 2..=6" },
+            ParamInfo { key: "ridge", default: "1e-7", help: "ridge strength λ, 1e-12..=1" },
+        ],
+    },
 ];
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
@@ -118,9 +190,14 @@ pub fn widget_view(name: &str, query: &str, embedded: bool) -> AnyView {
     inject_css();
     match name {
         "rotation" => rotation::view(query, embedded),
+        "ace-fit" => ace_fit::view(query, embedded),
         "sh-explorer" => sh_explorer::view(query, embedded),
         "equivariance" => equivariance::view(query, embedded),
         "clebsch-gordan" => clebsch_gordan::view(query, embedded),
+        "neighbour-density" => neighbour_density::view(query, embedded),
+        "radial-basis" => radial_basis::view(query, embedded),
+        "ace-invariance" => ace_invariance::view(query, embedded),
+        "incompleteness" => incompleteness::view(query, embedded),
         _ => {
             let names = catalogue()
                 .iter()

@@ -19,10 +19,13 @@ use super::controls::{degrees, radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
+use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{parse_xyz, Molecule, MoleculePainter};
+use super::view3d::molecule::{first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
+/// The `molecule` value while the reader's own file is shown (never written to the URL).
+const UPLOAD: &str = "upload";
 
 fn xyz(name: &str) -> &'static str {
     match name {
@@ -37,6 +40,8 @@ const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
 
 struct Scene {
     molecules: Vec<(&'static str, Result<Molecule, String>)>,
+    /// The molecule from the reader's file, once one was loaded.
+    uploaded: Option<Molecule>,
     painter: MoleculePainter,
     zoom: f64,
 }
@@ -89,9 +94,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     });
     let state = Signal::derive(move || {
         let (a, b, g) = euler.get();
+        // a file of the reader's cannot live in a URL: leave the molecule out while one is shown
+        let mol = match molecule.get() {
+            UPLOAD => String::new(),
+            name => format!("molecule={name}&"),
+        };
         format!(
-            "molecule={}&alpha={}&beta={}&gamma={}&invert={}{pass}",
-            molecule.get(),
+            "{mol}alpha={}&beta={}&gamma={}&invert={}{pass}",
             fmt_f64(a),
             fmt_f64(b),
             fmt_f64(g),
@@ -104,7 +113,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     // Browser-side state lives in local (non-Send) stored values owned by this widget: the view
     // closures only copy their handles.
     let scene = StoredValue::new_local(Scene {
-        molecules: MOLECULES.iter().map(|n| (*n, parse_xyz(xyz(n)))).collect(),
+        molecules: MOLECULES
+            .iter()
+            .map(|n| {
+                (
+                    *n,
+                    first_frame(xyz(n)).map(|s| Molecule::from_structure(&s)),
+                )
+            })
+            .collect(),
+        uploaded: None,
         painter: MoleculePainter::default(),
         zoom: 1.0,
     });
@@ -113,11 +131,20 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         scene.try_update_value(|s| {
             let Scene {
                 molecules,
+                uploaded,
                 painter,
                 zoom,
             } = s;
             let name = molecule.get_untracked();
-            let Some((_, Ok(mol))) = molecules.iter().find(|(n, _)| *n == name) else {
+            let mol = if name == UPLOAD {
+                uploaded.as_ref()
+            } else {
+                molecules
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, m)| m.as_ref().ok())
+            };
+            let Some(mol) = mol else {
                 return;
             };
             let mut cam = Camera::fit(f.width, f.height, mol.extent.max(1.6), view_m);
@@ -238,6 +265,22 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         }
     };
 
+    // The reader's own molecule: shown at once, listed in the selector under its file's name.
+    let upload_name = RwSignal::new(None::<String>);
+    let on_upload = Callback::new(move |st: multiace_core::structure::Structure| {
+        let mol = Molecule::from_structure(&st);
+        let label = if mol.name.is_empty() {
+            format!("your file ({} atoms)", st.len())
+        } else {
+            mol.name.chars().take(40).collect()
+        };
+        scene.try_update_value(|s| s.uploaded = Some(mol));
+        upload_name.set(Some(label));
+        molecule.set(UPLOAD);
+        redraw();
+        save();
+    });
+
     let matrix_rows = move || {
         let m = shown.get();
         m.iter()
@@ -260,6 +303,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         let name = molecule.get();
                         scene
                             .try_with_value(|s| {
+                                if name == UPLOAD {
+                                    return s.uploaded.as_ref().map(|m| m.name.clone());
+                                }
                                 s.molecules.iter().find(|(n, _)| *n == name).map(|(_, m)| match m {
                                     Ok(m) => m.name.clone(),
                                     Err(e) => e.clone(),
@@ -294,14 +340,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <span class="ctl-name">"molecule"</span>
                     <select prop:value=move || molecule.get() on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().find(|n| **n == v) {
+                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
                             molecule.set(n);
                             save();
                         }
                     }>
                         {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
+                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
                     </select>
                 </label>
+                {upload_control(on_upload)}
                 <fieldset class="ctl-group">
                     <legend>"Euler angles: R = Ry(α) Rx(β) Ry(γ)"</legend>
                     {euler_slider(0, "α", -PI, PI)}

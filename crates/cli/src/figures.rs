@@ -1,11 +1,12 @@
-//! `multiace figures --out DIR`: writes the figures of chapter 00 as SVG, drawn by the same
-//! `multiace-figures` functions the site's widgets use on a canvas.
+//! `multiace figures --out DIR`: writes the figures of chapters 00 and 01 as SVG, drawn by the
+//! same `multiace-figures` functions the site's widgets use on a canvas.
 
 use std::path::{Path, PathBuf};
 
+use multiace_core::ace::{RadialBasis, RadialKind};
 use multiace_core::so3::{angles_to_matrix, triangle, wigner_d_from_matrix, Normalization};
 use multiace_figures::{
-    draw_d_blocks, draw_sh_gallery, draw_sh_map, draw_wigner_3j_slices, FigStyle,
+    draw_d_blocks, draw_radial_basis, draw_sh_gallery, draw_sh_map, draw_wigner_3j_slices, FigStyle,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,7 +15,7 @@ use plotters::prelude::*;
 const WIGNER_3J: [(usize, usize, usize); 5] =
     [(1, 1, 0), (1, 1, 1), (1, 1, 2), (1, 2, 2), (2, 2, 2)];
 
-/// Writes every chapter-00 figure into `out_dir` (created if missing) and prints each path.
+/// Writes every chapter-00 and chapter-01 figure into `out_dir` (created if missing) and prints each path.
 pub fn run(out_dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
         format!(
@@ -60,6 +61,19 @@ pub fn run(out_dir: &Path) -> Result<(), String> {
         (560, 580),
         |root| draw_d_blocks(root, &blocks, &style),
     )?);
+
+    // chapter 01: the three radial bases as the `radial-basis` widget shows them by default
+    for kind in [
+        RadialKind::Bessel,
+        RadialKind::Chebyshev,
+        RadialKind::Gaussian,
+    ] {
+        let basis = RadialBasis::new(kind, 6, 5.0).map_err(|e| e.to_string())?;
+        let name = format!("fig01_radial_{}.svg", kind.name());
+        written.push(write_svg(out_dir, &name, (720, 420), |root| {
+            draw_radial_basis(root, &basis, false, None, &style).map(|_| ())
+        })?);
+    }
 
     for p in written {
         println!("{}", p.display());

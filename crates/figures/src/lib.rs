@@ -13,11 +13,15 @@
 //! ```
 
 pub mod colormap;
+mod fit;
 mod heatmaps;
+mod radial;
 mod sh;
 mod style;
 
+pub use fit::{draw_learning_curve, draw_parity, CurveSeries, ParitySet, TEST_COLOR, TRAIN_COLOR};
 pub use heatmaps::{draw_bar_pair, draw_d_blocks, draw_matrix, draw_wigner_3j_slices};
+pub use radial::{draw_radial_basis, radial_color, RadialAxis};
 pub use sh::{direction, draw_sh_gallery, draw_sh_map, draw_sh_map_with, sample_sh_grid, ShGrid};
 pub use style::FigStyle;
 

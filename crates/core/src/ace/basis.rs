@@ -70,6 +70,15 @@ pub struct AceBasis {
 impl AceBasis {
     /// Build the basis; errors name the parameter at fault or say the basis is too large.
     pub fn new(spec: AceSpec) -> Result<Self, AceError> {
+        Self::with_limit(spec, MAX_BASIS_FUNCTIONS)
+    }
+
+    /// As [`AceBasis::new`], but refuse a basis of more than `max_functions` invariants (at most
+    /// [`MAX_BASIS_FUNCTIONS`]) with [`AceError::BasisTooLarge`], stopping the enumeration as soon as the
+    /// count is exceeded: a page can check the size of any parameters it is given in milliseconds
+    /// instead of building a basis of tens of thousands of functions only to refuse it.
+    pub fn with_limit(spec: AceSpec, max_functions: usize) -> Result<Self, AceError> {
+        let max = max_functions.min(MAX_BASIS_FUNCTIONS);
         check(&spec)?;
         let channels = all_channels(&spec);
         let mut functions = Vec::new();
@@ -95,13 +104,13 @@ impl AceBasis {
                             terms: sparse_terms(&spec, t, &groups, &c.coefficients),
                         });
                     }
-                    functions.len() <= MAX_BASIS_FUNCTIONS
+                    functions.len() <= max
                 },
             );
-            if functions.len() > MAX_BASIS_FUNCTIONS {
+            if functions.len() > max {
                 return Err(AceError::BasisTooLarge {
                     size: functions.len(),
-                    max: MAX_BASIS_FUNCTIONS,
+                    max,
                 });
             }
         }
@@ -295,4 +304,39 @@ fn sparse_terms(
         .map(|idx| (orbit[&idx], idx))
         .filter(|(c, _)| c.abs() > 1e-14)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ace::RadialKind;
+
+    fn spec(max_order: usize, n_max: usize, l_max: usize) -> AceSpec {
+        AceSpec {
+            species: vec!["C".into(), "H".into(), "O".into()],
+            radial: RadialBasis::new(RadialKind::Bessel, n_max, 4.0).unwrap(),
+            l_max,
+            max_order,
+            max_degree: None,
+        }
+    }
+
+    #[test]
+    fn with_limit_builds_the_same_basis_under_the_limit_and_refuses_above_it() {
+        let full = AceBasis::new(spec(2, 2, 1)).unwrap();
+        let limited = AceBasis::with_limit(spec(2, 2, 1), full.len()).unwrap();
+        assert_eq!(limited.functions(), full.functions());
+        match AceBasis::with_limit(spec(2, 2, 1), full.len() - 1) {
+            Err(AceError::BasisTooLarge { size, max }) => {
+                assert_eq!(max, full.len() - 1);
+                assert!(size > max);
+            }
+            other => panic!("expected BasisTooLarge, got {other:?}"),
+        }
+        // a basis far beyond the global limit is refused after about `max` functions
+        match AceBasis::with_limit(spec(4, 8, 6), 500) {
+            Err(AceError::BasisTooLarge { size, max: 500 }) => assert!(size < 600),
+            other => panic!("expected BasisTooLarge, got {other:?}"),
+        }
+    }
 }
