@@ -1,11 +1,13 @@
 //! ACE descriptors (ν = 3, l_max = 3, n_max = 8, Bessel, r_cut 5 Å) of aspirin (21 atoms) and of a 256-atom
 //! periodic fcc copper cell, without and with forces (forces of a linear model with random coefficients,
-//! by the adjoint); plus one fit step.
+//! by the adjoint), against the atomic basis A alone measured in the same run; plus building the basis.
 //!
 //! `cargo bench -p multiace-core --bench ace -- --warm-up-time 1 --measurement-time 5`
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use multiace_core::ace::{descriptors, AceBasis, AceSpec, LinearAce, RadialBasis, RadialKind};
+use multiace_core::ace::{
+    atomic_basis_of_structure, descriptors, AceBasis, AceSpec, LinearAce, RadialBasis, RadialKind,
+};
 use multiace_core::so3::SplitMix64;
 use multiace_core::structure::{read_xyz, Structure};
 use std::hint::black_box;
@@ -79,6 +81,10 @@ fn bench(c: &mut Criterion) {
         let model = random_model(&b);
         let mut g = c.benchmark_group(format!("ace_nu3_l3_n8/{name}"));
         g.sample_size(10);
+        // the in-run reference: the atomic basis A alone (neighbour list + one-particle basis)
+        g.bench_function("atomic_basis_only", |bch| {
+            bch.iter(|| atomic_basis_of_structure(&b, black_box(s)).unwrap())
+        });
         g.bench_function("descriptors", |bch| {
             bch.iter(|| descriptors(&b, black_box(s)).unwrap())
         });
