@@ -11,3 +11,4 @@
 pub mod camera;
 pub mod molecule;
 pub mod raster;
+pub mod vec3;

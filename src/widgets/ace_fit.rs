@@ -341,6 +341,18 @@ async fn predict(
     Ok(true)
 }
 
+/// The data (fetched once) and an empty least-squares problem for the settings: what a fit and a
+/// learning curve both start from.
+async fn prepare(s: &Settings) -> Result<(Rc<Dataset>, LinearFit), String> {
+    let data = load_data().await?;
+    let options = FitOptions {
+        ridge: s.ridge,
+        ..FitOptions::default()
+    };
+    let problem = LinearFit::new(s.basis()?, options).map_err(|e| e.to_string())?;
+    Ok((data, problem))
+}
+
 /// Fetches the data if needed, fits, predicts, and reports to `ui`; stops quietly when replaced.
 async fn run_fit(ui: Ui, s: Settings, id: u64) {
     let fail = move |msg: String| {
@@ -351,25 +363,13 @@ async fn run_fit(ui: Ui, s: Settings, id: u64) {
     };
     ui.phase.set(Phase::Loading);
     ui.message.set("Loading the ethanol data…".into());
-    let data = match load_data().await {
-        Ok(d) => d,
+    let (data, mut problem) = match prepare(&s).await {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
     if ui.job.try_get_untracked() != Some(id) {
         return;
     }
-    let basis = match s.basis() {
-        Ok(b) => b,
-        Err(e) => return fail(e),
-    };
-    let options = FitOptions {
-        ridge: s.ridge,
-        ..FitOptions::default()
-    };
-    let mut problem = match LinearFit::new(basis, options) {
-        Ok(p) => p,
-        Err(e) => return fail(e.to_string()),
-    };
     let train = &data.train[..s.ntrain.min(data.train.len())];
     let test = &data.test[..];
     let total = 2 * train.len() + test.len();
@@ -459,25 +459,13 @@ async fn run_curve(ui: Ui, s: Settings, id: u64) {
     ui.curve_message.set("Loading the ethanol data…".into());
     ui.curve.set(Vec::new());
     ui.curve_settings.set(Some(s));
-    let data = match load_data().await {
-        Ok(d) => d,
+    let (data, mut problem) = match prepare(&s).await {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
     if ui.job.try_get_untracked() != Some(id) {
         return;
     }
-    let basis = match s.basis() {
-        Ok(b) => b,
-        Err(e) => return fail(e),
-    };
-    let options = FitOptions {
-        ridge: s.ridge,
-        ..FitOptions::default()
-    };
-    let mut problem = match LinearFit::new(basis, options) {
-        Ok(p) => p,
-        Err(e) => return fail(e.to_string()),
-    };
     let sizes: Vec<usize> = CURVE_SIZES
         .iter()
         .copied()

@@ -34,6 +34,7 @@ use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{element, first_frame, AtomStyle, Molecule, MoleculePainter};
 use super::view3d::raster::{Raster, Vertex};
+use super::view3d::vec3::{cross, dot, normalize, sub};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 /// The `molecule` value while the reader's own file is shown (never written to the URL).
@@ -254,24 +255,6 @@ impl Surface {
             }
         }
     }
-}
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-fn normalize(a: [f64; 3]) -> [f64; 3] {
-    let n = dot(a, a).sqrt().max(1e-300);
-    [a[0] / n, a[1] / n, a[2] / n]
 }
 
 /// Browser-side state of the widget: what is drawn and the buffers to draw it.

@@ -27,6 +27,7 @@ use super::orbit::{self, DragTracker};
 use super::params::Params;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
 use super::view3d::raster::{Raster, Vertex};
+use super::view3d::vec3::{cross, dot, normalize, sub};
 
 const N_THETA: usize = 48;
 const N_PHI: usize = 96;
@@ -198,24 +199,6 @@ impl Mesh {
         let color = f.text_color();
         draw_axes(f.ctx, &cam, model, 1.18, &color, f.dpr);
     }
-}
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-fn normalize(a: [f64; 3]) -> [f64; 3] {
-    let n = dot(a, a).sqrt();
-    [a[0] / n, a[1] / n, a[2] / n]
 }
 
 /// The widget.
