@@ -5,6 +5,7 @@
 
 mod ace_cmds;
 mod figures;
+mod nn_cmds;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -36,6 +37,13 @@ USAGE:
                    [--ridge X] [--energy-weight W] [--force-weight W]
       Fits a linear ACE to the energies and forces of TRAIN (ridge least squares) and prints
       train and test errors as JSON: energies per atom (eV/atom), forces per component (eV/Å).
+  multiace tensor-product IRREPS1 IRREPS2 [--filter IRREPS_OUT]
+      Prints the paths of an e3nn 0.4.4 tensor product as JSON {irreps_out, paths, num_weights}:
+      irreps_out = FullTensorProduct(IRREPS1, IRREPS2).irreps_out.simplify(); paths = one
+      {in1, in2, out} per instruction. Without --filter the paths are FullTensorProduct's and
+      num_weights is 0 (the full tensor product has no weights); with --filter they are those of
+      FullyConnectedTensorProduct(IRREPS1, IRREPS2, IRREPS_OUT) and num_weights its weight_numel.
+      Irreps are written like 8x0e+4x1o+2x2e (quote them in the shell).
   multiace figures --out DIR
       Writes the book's figures (SVG) into DIR.
   multiace --help
@@ -63,7 +71,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<Option<String>, String> {
     let Some(cmd) = args.first() else {
         return Err(
-            "missing subcommand: one of sh, wigner-3j, wigner-d, descriptors, fit-ace, figures (see --help)".into(),
+            "missing subcommand: one of sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product, figures (see --help)".into(),
         );
     };
     if args.iter().any(|a| a == "--help" || a == "-h") || cmd == "help" {
@@ -77,8 +85,9 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         "figures" => cmd_figures(rest).map(|()| None),
         "descriptors" => ace_cmds::cmd_descriptors(rest).map(Some),
         "fit-ace" => ace_cmds::cmd_fit_ace(rest).map(Some),
+        "tensor-product" => nn_cmds::cmd_tensor_product(rest).map(Some),
         other => Err(format!(
-            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace or figures (see --help)"
+            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product or figures (see --help)"
         )),
     }
 }

@@ -340,3 +340,64 @@ fn ace_commands_reject_bad_input_with_one_line() {
     let out = run(&["descriptors", &bad], "");
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 4"));
 }
+
+/// `multiace tensor-product` against e3nn 0.4.4 (`tools/make_nn_fixtures.py` →
+/// `nn_tensor_product_cli.json`): FullTensorProduct's simplified irreps_out and paths, and with
+/// `--filter` FullyConnectedTensorProduct's paths and weight_numel.
+#[test]
+fn tensor_product_matches_e3nn() {
+    let fix: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo(
+            "crates/core/tests/fixtures/nn_tensor_product_cli.json",
+        ))
+        .expect("fixture"),
+    )
+    .expect("fixture is JSON");
+    let cases = fix["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 6);
+    for case in cases {
+        let (a, b) = (case["in1"].as_str().unwrap(), case["in2"].as_str().unwrap());
+        let full = json(&run(&["tensor-product", a, b], ""));
+        assert_eq!(full, case["full"], "tensor-product {a} {b}");
+        let f = case["filter"].as_str().unwrap();
+        let filtered = json(&run(&["tensor-product", a, b, "--filter", f], ""));
+        assert_eq!(
+            filtered, case["filtered"],
+            "tensor-product {a} {b} --filter {f}"
+        );
+        // Flags may come first.
+        let again = json(&run(&["tensor-product", "--filter", f, a, b], ""));
+        assert_eq!(again, filtered);
+    }
+}
+
+#[test]
+fn tensor_product_rejects_bad_input_with_one_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["tensor-product", "1x1o", "1x1q"], "1x1q"),
+        (&["tensor-product", "2x0e+x1o", "1x1o"], "x1o"),
+        (&["tensor-product", "1x1o", "2x3e+-1x2e"], "-1x2e"),
+        (&["tensor-product", "1x1o+", "1x1o"], "empty term"),
+        (
+            &["tensor-product", "1x1o", "1x1o", "--filter", "2x2e+3"],
+            "`3`",
+        ),
+        (&["tensor-product", "1x1o", "1x1o", "--filter"], "--filter"),
+        (&["tensor-product", "1x1o"], "two irreps"),
+        (&["tensor-product", "1x1o", "1x1o", "1x1o"], "unexpected"),
+        (
+            &["tensor-product", "1x1o", "1x1o", "--frobnicate"],
+            "--frobnicate",
+        ),
+        (&["tensor-product", "1x11o", "1x10e"], "l = 21"),
+    ];
+    for (args, needle) in cases {
+        let out = run(args, "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: `{needle}` not in {err}");
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -31,5 +31,6 @@
 //! ```
 
 pub mod ace;
+pub mod nn;
 pub mod so3;
 pub mod structure;
