@@ -1,7 +1,7 @@
 //! Equivariant neural-network layers with e3nn 0.4.4 semantics (the version mace-torch 0.3.16 uses), so
 //! that weights exported from e3nn give the same numbers here: `o3.Linear`, `o3.TensorProduct` with its
-//! instruction modes and normalisations, and (helper N2) gates, activations, fully connected nets and a
-//! NequIP-style interaction layer.
+//! instruction modes and normalisations, gates, activations, fully connected nets and a NequIP-style
+//! interaction layer.
 //!
 //! Layout is e3nn's: a feature vector for irreps `Σ mul_i x ir_i` is flat, block `i` has `mul_i × (2l_i+1)`
 //! entries, multiplicity-major (`x[offset_i + u (2l_i+1) + m]`).
@@ -11,6 +11,12 @@
 //! | `error.rs` | `NnError` | — |
 //! | `linear.rs` | `Linear` | `o3.Linear` |
 //! | `tensor_product.rs` | `TensorProduct`, `Instruction`, `Mode`, normalisations | `o3.TensorProduct`, `FullyConnectedTensorProduct`, `FullTensorProduct` |
+//! | `activation.rs` | `Activation` with normalize2mom constants and parity rules | `nn.Activation`, `math.normalize2mom` |
+//! | `gate.rs` | `Gate` | `nn.Gate` |
+//! | `fc.rs` | `FullyConnectedNet` | `nn.FullyConnectedNet` |
+//! | `scatter.rs` | `scatter_sum` | `torch_scatter.scatter_sum` |
+//! | `o3_action.rs` | `apply_o3`: D(g) x for g in O(3), block by block | `Irreps.D_from_matrix` |
+//! | `interaction.rs` | `InteractionLayer`, `SpeciesEmbedding` (NequIP-style message passing) | built from the above |
 
 mod error;
 mod linear;
@@ -20,7 +26,6 @@ pub use error::NnError;
 pub use linear::Linear;
 pub use tensor_product::{Instruction, IrrepNormalization, Mode, PathNormalization, TensorProduct};
 
-// Helper N2: add the `mod` and `pub use` lines of gate/activation/fc/interaction below this line.
 mod activation;
 mod fc;
 mod gate;
