@@ -11,6 +11,8 @@ import { CHROMIUM_ARGS, CHAPTER00_WIDGETS } from '../tests/e2e/harness.mjs';
 
 // Chapter 01's canvases that redraw on interaction; `ace-fit` is measured by its fit time instead.
 const CHAPTER01_WIDGETS = ['neighbour-density', 'radial-basis', 'ace-invariance', 'incompleteness'];
+// Chapter 02's canvases (`irreps-calculator` has none: it is text and tables).
+const CHAPTER02_WIDGETS = ['vector-products', 'equivariant-layer', 'gate'];
 
 const dist = path.resolve(process.argv[2] ?? 'target/e2e-dist');
 const frames = Number(process.argv[3] ?? 60);
@@ -93,12 +95,14 @@ const tti = {
   landing: await timeToInteractive('/', 'main'),
   'chapter-00': await timeToInteractive('/chapter/00-fundamentals', 'article.chapter .widget canvas[data-draws]'),
   'chapter-01': await timeToInteractive('/chapter/01-atomic-cluster-expansion', 'article.chapter .widget canvas[data-draws]'),
+  'chapter-02': await timeToInteractive('/chapter/02-equivariant-neural-networks', 'article.chapter .widget canvas[data-draws]'),
 };
-for (const n of [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS]) {
+const MEASURED = [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS, ...CHAPTER02_WIDGETS];
+for (const n of MEASURED) {
   tti[`embed/${n}`] = await timeToInteractive(`/embed/${n}`, `.widget[data-widget="${n}"] canvas[data-draws]`);
 }
 const report = { time_to_interactive_ms: tti, widgets: [] };
-for (const name of [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS]) report.widgets.push(await frameTimes(name));
+for (const name of MEASURED) report.widgets.push(await frameTimes(name));
 
 /** The `ace-fit` default fit: wall time as the widget reports it (fetch of the data excluded). */
 async function fitTimes(runs) {

@@ -9,13 +9,17 @@ use leptos::prelude::*;
 
 mod ace_fit;
 mod ace_invariance;
+mod arrows;
 mod bars;
 mod canvas;
 mod clebsch_gordan;
 mod controls;
 mod equivariance;
+mod equivariant_layer;
 mod frame;
+mod gate;
 mod incompleteness;
+mod irreps_calculator;
 mod neighbour_density;
 mod orbit;
 mod params;
@@ -23,6 +27,7 @@ mod radial_basis;
 mod rotation;
 mod sh_explorer;
 mod upload;
+mod vector_products;
 
 /// The 3D viewer lives beside the widgets (src/view3d) and is used only by them.
 #[path = "../view3d/mod.rs"]
@@ -162,6 +167,57 @@ static CATALOGUE: &[WidgetInfo] = &[
             ParamInfo { key: "ridge", default: "1e-7", help: "ridge strength λ, 1e-12..=1" },
         ],
     },
+    WidgetInfo {
+        name: "equivariant-layer",
+        title: "An equivariant layer versus a plain MLP",
+        summary: "One NequIP-style interaction layer with random weights on a molecule: its l = 1 outputs turn with the molecule (error ~1e-15), those of an MLP on raw coordinates do not.",
+        chapter: "02-equivariant-neural-networks",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene (or load an .xyz file)" },
+            ParamInfo { key: "seed", default: "1", help: "seed of the random weights, 0..=999999" },
+            ParamInfo { key: "lmax", default: "2", help: "largest degree of the edge harmonics Y, 1..=3" },
+            ParamInfo { key: "rcut", default: "4", help: "cutoff radius in Å, 2..=6" },
+            ParamInfo { key: "channel", default: "1", help: "which of the 4 l = 1 output channels is drawn, 1..=4" },
+            ParamInfo { key: "l2", default: "0", help: "1 also draws the l = 2 outputs as glyphs" },
+        ],
+    },
+    WidgetInfo {
+        name: "gate",
+        title: "Nonlinearities: ReLU on components versus a gate",
+        summary: "Random scalars and vectors through a component-wise ReLU and through e3nn's gate; rotate the input and only the gate's output turns with it.",
+        chapter: "02-equivariant-neural-networks",
+        params: &[
+            ParamInfo { key: "act", default: "silu", help: "activation of the scalars: silu | tanh | relu" },
+            ParamInfo { key: "n", default: "3", help: "number of vectors (1o), 1..=5" },
+            ParamInfo { key: "seed", default: "1", help: "seed of the random features, 0..=999999" },
+            ParamInfo { key: "angle", default: "1", help: "starting rotation angle (radians, −π..=π) about a fixed tilted axis" },
+        ],
+    },
+    WidgetInfo {
+        name: "vector-products",
+        title: "The three products of two vectors: 1o ⊗ 1o = 0e + 1e + 2e",
+        summary: "Drag two unit vectors: their dot product (0e), cross product (1e, a pseudovector) and l = 2 part (2e) from the core's tensor product, with a live equivariance and parity check.",
+        chapter: "02-equivariant-neural-networks",
+        params: &[
+            ParamInfo { key: "a", default: "0.75,0.35,0.56", help: "first vector x,y,z (normalised)" },
+            ParamInfo { key: "b", default: "-0.15,0.85,0.5", help: "second vector x,y,z (normalised)" },
+            ParamInfo { key: "alpha", default: "0.5", help: "scene rotation, Euler angle α (radians, e3nn Y-X-Y)" },
+            ParamInfo { key: "beta", default: "0.35", help: "Euler angle β (radians)" },
+            ParamInfo { key: "gamma", default: "0", help: "Euler angle γ (radians)" },
+            ParamInfo { key: "invert", default: "0", help: "1 inverts the scene (Q = −R): a and b flip, the cross product does not" },
+        ],
+    },
+    WidgetInfo {
+        name: "irreps-calculator",
+        title: "Tensor products of irreps",
+        summary: "Type two irreps strings: the output irreps of e3nn's full tensor product, every path with its dimension, and with a filter the weight count of a FullyConnectedTensorProduct.",
+        chapter: "02-equivariant-neural-networks",
+        params: &[
+            ParamInfo { key: "a", default: "2x0e+1x1o", help: "first input irreps (e3nn notation; write + as %2B or a space in a URL)" },
+            ParamInfo { key: "b", default: "1x1o+1x2e", help: "second input irreps" },
+            ParamInfo { key: "filter", default: "", help: "output irreps of a FullyConnectedTensorProduct (empty = none)" },
+        ],
+    },
 ];
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
@@ -198,6 +254,10 @@ pub fn widget_view(name: &str, query: &str, embedded: bool) -> AnyView {
         "radial-basis" => radial_basis::view(query, embedded),
         "ace-invariance" => ace_invariance::view(query, embedded),
         "incompleteness" => incompleteness::view(query, embedded),
+        "equivariant-layer" => equivariant_layer::view(query, embedded),
+        "gate" => gate::view(query, embedded),
+        "vector-products" => vector_products::view(query, embedded),
+        "irreps-calculator" => irreps_calculator::view(query, embedded),
         _ => {
             let names = catalogue()
                 .iter()
