@@ -162,6 +162,18 @@ impl Molecule {
     }
 }
 
+/// The XYZ text of a molecule shipped with the book (`water`, `methane`, `ethanol`, `benzene`); `None`
+/// for any other name, so each widget picks its own default.
+pub fn builtin_xyz(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "water" => include_str!("../../assets/molecules/water.xyz"),
+        "methane" => include_str!("../../assets/molecules/methane.xyz"),
+        "ethanol" => include_str!("../../assets/molecules/ethanol.xyz"),
+        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
+        _ => return None,
+    })
+}
+
 /// The first frame of an XYZ text (the molecules shipped with the book), read by the core's
 /// reader; errors name the line.
 pub fn first_frame(text: &str) -> Result<Structure, String> {

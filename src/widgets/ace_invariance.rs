@@ -30,7 +30,7 @@ use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{first_frame, Molecule, MoleculePainter};
+use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 /// The `molecule` value while the reader's own file is shown (never written to the URL).
@@ -49,12 +49,7 @@ const MAX_NUMBERED: usize = 60;
 const CENTRE_RING: &str = "#e07b00";
 
 fn xyz(name: &str) -> &'static str {
-    match name {
-        "water" => include_str!("../../assets/molecules/water.xyz"),
-        "methane" => include_str!("../../assets/molecules/methane.xyz"),
-        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
-        _ => include_str!("../../assets/molecules/ethanol.xyz"),
-    }
+    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("ethanol").unwrap_or_default())
 }
 
 /// The parameters that define the basis and the centre (everything but the pose).

@@ -38,7 +38,7 @@ use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{first_frame, Molecule, MoleculePainter};
+use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 /// The `molecule` value while the reader's own file is shown (never written to the URL).
@@ -66,12 +66,7 @@ const LAYER_COLOR: &str = "#1b9e77";
 const MLP_COLOR: &str = "#d95f02";
 
 fn xyz(name: &str) -> &'static str {
-    match name {
-        "water" => include_str!("../../assets/molecules/water.xyz"),
-        "methane" => include_str!("../../assets/molecules/methane.xyz"),
-        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
-        _ => include_str!("../../assets/molecules/ethanol.xyz"),
-    }
+    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("ethanol").unwrap_or_default())
 }
 
 /// Everything that defines the two models (not the pose).

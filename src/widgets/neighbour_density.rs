@@ -32,7 +32,9 @@ use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, Camera};
-use super::view3d::molecule::{element, first_frame, AtomStyle, Molecule, MoleculePainter};
+use super::view3d::molecule::{
+    builtin_xyz, element, first_frame, AtomStyle, Molecule, MoleculePainter,
+};
 use super::view3d::raster::{Raster, Vertex};
 use super::view3d::vec3::{cross, dot, normalize, sub};
 
@@ -53,12 +55,7 @@ const CENTRE_COLOR: &str = "#e66101";
 const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
 
 fn xyz(name: &str) -> &'static str {
-    match name {
-        "water" => include_str!("../../assets/molecules/water.xyz"),
-        "methane" => include_str!("../../assets/molecules/methane.xyz"),
-        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
-        _ => include_str!("../../assets/molecules/ethanol.xyz"),
-    }
+    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("ethanol").unwrap_or_default())
 }
 
 /// A shipped molecule (they parse: the files are part of the build and tested by the e2e suite;

@@ -21,19 +21,14 @@ use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::upload_control;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{first_frame, Molecule, MoleculePainter};
+use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 /// The `molecule` value while the reader's own file is shown (never written to the URL).
 const UPLOAD: &str = "upload";
 
 fn xyz(name: &str) -> &'static str {
-    match name {
-        "methane" => include_str!("../../assets/molecules/methane.xyz"),
-        "ethanol" => include_str!("../../assets/molecules/ethanol.xyz"),
-        "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
-        _ => include_str!("../../assets/molecules/water.xyz"),
-    }
+    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("water").unwrap_or_default())
 }
 
 const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
