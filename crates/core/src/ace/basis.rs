@@ -49,7 +49,7 @@ pub struct BasisFunction {
     pub channels: Vec<Channel>,
     /// The intermediate degree of the coupling (ν = 4 only).
     pub intermediate: Option<usize>,
-    /// `(coefficient, A indices)`: B = Σ c · Π A[idx[s]], one term per m-tuple orbit.
+    /// `(coefficient, A indices)`: B = Σ c · Π_s `A[idx[s]]`, one term per m-tuple orbit.
     pub terms: Vec<(f64, [u32; MAX_ORDER])>,
 }
 

@@ -94,7 +94,7 @@ pub fn atomic_basis_of_structure(basis: &AceBasis, s: &Structure) -> Result<Vec<
 }
 
 /// The invariants B_{i,k} of every atom of `s` (Drautz 2019 eq. 28 with the couplings of
-/// [`super::coupling`]).
+/// [`super::invariant_couplings`]).
 pub fn descriptors(basis: &AceBasis, s: &Structure) -> Result<Descriptors, AceError> {
     let env = Environments::new(basis, s)?;
     let mut ev = Evaluator::new(basis);

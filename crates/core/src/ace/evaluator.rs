@@ -115,7 +115,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The invariants B_k = Σ_terms c Π_s A[a_s] (the coupled product basis, Drautz 2019 eq. 28).
+    /// The invariants B_k = Σ_terms c Π_s `A[a_s]` (the coupled product basis, Drautz 2019 eq. 28).
     pub fn invariants(&self, a: &[f64], b: &mut [f64]) {
         for (f, out) in self.basis.functions().iter().zip(b.iter_mut()) {
             let nu = f.order();

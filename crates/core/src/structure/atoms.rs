@@ -24,6 +24,75 @@ pub fn atomic_number(symbol: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i + 1).ok())
 }
 
+/// The standard atomic weight of an element (amu = g/mol), `None` for an unknown symbol or one the table
+/// leaves out. Values are IUPAC's abridged standard atomic weights (CIAAW 2021; Prohaska et al., *Pure
+/// Appl. Chem.* 94, 573 (2022)), five significant figures, with the conventional single value for
+/// elements IUPAC gives as an interval (H, Li, B, C, N, O, Mg, Si, S, Cl, Ar, Br). Covered: H to Xe
+/// except Tc (no stable isotope, so no standard weight), plus Pt and Au — the elements the book's
+/// datasets and widgets use. Molecular dynamics needs only the mass, and isotopic detail below 10⁻⁴
+/// relative changes no trajectory a reader will see.
+pub fn atomic_mass(symbol: &str) -> Option<f64> {
+    let m = match symbol {
+        "H" => 1.008,
+        "He" => 4.0026,
+        "Li" => 6.94,
+        "Be" => 9.0122,
+        "B" => 10.81,
+        "C" => 12.011,
+        "N" => 14.007,
+        "O" => 15.999,
+        "F" => 18.998,
+        "Ne" => 20.180,
+        "Na" => 22.990,
+        "Mg" => 24.305,
+        "Al" => 26.982,
+        "Si" => 28.085,
+        "P" => 30.974,
+        "S" => 32.06,
+        "Cl" => 35.45,
+        "Ar" => 39.95,
+        "K" => 39.098,
+        "Ca" => 40.078,
+        "Sc" => 44.956,
+        "Ti" => 47.867,
+        "V" => 50.942,
+        "Cr" => 51.996,
+        "Mn" => 54.938,
+        "Fe" => 55.845,
+        "Co" => 58.933,
+        "Ni" => 58.693,
+        "Cu" => 63.546,
+        "Zn" => 65.38,
+        "Ga" => 69.723,
+        "Ge" => 72.630,
+        "As" => 74.922,
+        "Se" => 78.971,
+        "Br" => 79.904,
+        "Kr" => 83.798,
+        "Rb" => 85.468,
+        "Sr" => 87.62,
+        "Y" => 88.906,
+        "Zr" => 91.224,
+        "Nb" => 92.906,
+        "Mo" => 95.95,
+        "Ru" => 101.07,
+        "Rh" => 102.91,
+        "Pd" => 106.42,
+        "Ag" => 107.87,
+        "Cd" => 112.41,
+        "In" => 114.82,
+        "Sn" => 118.71,
+        "Sb" => 121.76,
+        "Te" => 127.60,
+        "I" => 126.90,
+        "Xe" => 131.29,
+        "Pt" => 195.08,
+        "Au" => 196.97,
+        _ => return None,
+    };
+    Some(m)
+}
+
 /// The chemical symbol of atomic number `z` (1 to 118), for files that give `Z` instead of `species`.
 pub(crate) fn symbol(z: i64) -> Option<&'static str> {
     usize::try_from(z)

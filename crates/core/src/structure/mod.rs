@@ -3,7 +3,7 @@
 //!
 //! | file | object | ASE |
 //! |---|---|---|
-//! | `atoms.rs` | [`Structure`], [`atomic_number`] | `ase.Atoms`, `ase.data.atomic_numbers` |
+//! | `atoms.rs` | [`Structure`], [`atomic_number`], [`atomic_mass`] | `ase.Atoms`, `ase.data.atomic_numbers`, `ase.data.atomic_masses` |
 //! | `xyz.rs` | [`read_xyz`], [`write_xyz`], [`XyzError`] | `ase.io.extxyz` |
 //! | `comment_line.rs` | the `key=value` comment line | `extxyz.key_val_str_to_dict` |
 //! | `neighbours.rs` | [`NeighbourList`], [`neighbour_list`], brute force | `ase.neighborlist.neighbor_list` |
@@ -32,7 +32,7 @@ mod neighbour_tests;
 mod neighbours;
 mod xyz;
 
-pub use atoms::{atomic_number, Structure};
+pub use atoms::{atomic_mass, atomic_number, Structure};
 pub use error::StructureError;
 pub use neighbours::{neighbour_list, neighbour_list_brute_force, Neighbour, NeighbourList};
 pub use xyz::{read_xyz, write_xyz, XyzError};
