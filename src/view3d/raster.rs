@@ -25,6 +25,30 @@ pub struct Raster {
 }
 
 impl Raster {
+    /// Fills the quads of a `(rows + 1) × (cols + 1)` vertex grid (row-major), two culled triangles
+    /// per quad: the (θ, φ) meshes of every sphere-like surface in the book.
+    pub fn grid(&mut self, screen: &[Vertex], rows: usize, cols: usize) {
+        let at = |i: usize, j: usize| screen[i * (cols + 1) + j];
+        for i in 0..rows {
+            for j in 0..cols {
+                let (a, b, c, d) = (at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1));
+                self.triangle(&a, &b, &c, true);
+                self.triangle(&a, &c, &d, true);
+            }
+        }
+    }
+
+    /// Copies the pixels onto the canvas at its origin with one `putImageData`.
+    pub fn blit(&self, ctx: &web_sys::CanvasRenderingContext2d) {
+        if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&self.rgba[..]),
+            self.width as u32,
+            self.height as u32,
+        ) {
+            let _ = ctx.put_image_data(&img, 0.0, 0.0);
+        }
+    }
+
     /// Resizes (only when the size changed) and clears to transparent.
     pub fn begin(&mut self, width: usize, height: usize) {
         if width != self.width || height != self.height {

@@ -22,7 +22,7 @@ use multiace_core::ace::{
 use multiace_core::so3::{apply, mat_mul, sh_len, Mat3};
 use multiace_core::structure::{neighbour_list, Structure};
 use multiace_figures::colormap::diverging_rgb;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 
 use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
@@ -299,16 +299,7 @@ impl Scene {
                 ],
             });
         }
-        for i in 0..N_THETA {
-            for j in 0..N_PHI {
-                let a = screen[gidx(i, j)];
-                let b = screen[gidx(i + 1, j)];
-                let c = screen[gidx(i + 1, j + 1)];
-                let d = screen[gidx(i, j + 1)];
-                raster.triangle(&a, &b, &c, true);
-                raster.triangle(&a, &c, &d, true);
-            }
-        }
+        raster.grid(screen, N_THETA, N_PHI);
     }
 
     /// The two spheres side by side, titles above, neighbour directions as dots.
@@ -332,13 +323,7 @@ impl Scene {
         for (surface, cam) in [(&self.exact, &cams[0]), (&self.truncated, &cams[1])] {
             Self::raster_surface(&mut self.raster, &mut self.screen, surface, cam, &vm);
         }
-        if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&self.raster.rgba[..]),
-            w as u32,
-            h as u32,
-        ) {
-            let _ = f.ctx.put_image_data(&img, 0.0, 0.0);
-        }
+        self.raster.blit(f.ctx);
         // neighbour directions: dots just outside the sphere, on the visible side only
         for cam in &cams {
             for &(u, color) in &self.markers {

@@ -19,7 +19,6 @@ use multiace_figures::colormap::{NEGATIVE, POSITIVE};
 use multiace_figures::{draw_sh_map_with, ShGrid};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::Clamped;
 
 use super::canvas::Painter;
 use super::frame::{write_url, WidgetFrame};
@@ -179,23 +178,8 @@ impl Mesh {
         }
         let (w, h) = (f.width as usize, f.height as usize);
         self.raster.begin(w, h);
-        for i in 0..N_THETA {
-            for j in 0..N_PHI {
-                let a = self.screen[Self::idx(i, j)];
-                let b = self.screen[Self::idx(i + 1, j)];
-                let c = self.screen[Self::idx(i + 1, j + 1)];
-                let d = self.screen[Self::idx(i, j + 1)];
-                self.raster.triangle(&a, &b, &c, true);
-                self.raster.triangle(&a, &c, &d, true);
-            }
-        }
-        if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&self.raster.rgba[..]),
-            w as u32,
-            h as u32,
-        ) {
-            let _ = f.ctx.put_image_data(&img, 0.0, 0.0);
-        }
+        self.raster.grid(&self.screen, N_THETA, N_PHI);
+        self.raster.blit(f.ctx);
         let color = f.text_color();
         draw_axes(f.ctx, &cam, model, 1.18, &color, f.dpr);
     }

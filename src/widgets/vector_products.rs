@@ -26,7 +26,7 @@ use multiace_core::so3::{
     wigner_d_all, Irreps, Mat3, Normalization, SplitMix64, IDENTITY,
 };
 use multiace_figures::colormap::{NEGATIVE, POSITIVE};
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::JsCast;
 
 use super::arrows::{self, arrow, arrow_open, PALETTE};
 use super::bars::{self, paired_bars, Strip};
@@ -321,23 +321,8 @@ impl Quad {
         }
         let (w, h) = (f.width as usize, f.height as usize);
         self.raster.begin(w, h);
-        for i in 0..N_THETA {
-            for j in 0..N_PHI {
-                let a = self.screen[Self::idx(i, j)];
-                let b = self.screen[Self::idx(i + 1, j)];
-                let cc = self.screen[Self::idx(i + 1, j + 1)];
-                let d = self.screen[Self::idx(i, j + 1)];
-                self.raster.triangle(&a, &b, &cc, true);
-                self.raster.triangle(&a, &cc, &d, true);
-            }
-        }
-        if let Ok(img) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&self.raster.rgba[..]),
-            w as u32,
-            h as u32,
-        ) {
-            let _ = ctx.put_image_data(&img, 0.0, 0.0);
-        }
+        self.raster.grid(&self.screen, N_THETA, N_PHI);
+        self.raster.blit(ctx);
         // the two input directions, as thin lines through the surface
         ctx.set_line_width(1.5 * f.dpr);
         for (v, col) in [(qa, COL_A), (qb, COL_B)] {
