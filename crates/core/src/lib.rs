@@ -31,6 +31,7 @@
 //! ```
 
 pub mod ace;
+pub mod mace;
 pub mod md;
 pub mod nn;
 pub mod so3;

@@ -24,6 +24,11 @@ pub fn atomic_number(symbol: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i + 1).ok())
 }
 
+/// The chemical symbol of atomic number `z` (29 → `"Cu"`), `None` outside 1..=118.
+pub fn chemical_symbol(z: u8) -> Option<&'static str> {
+    ELEMENTS.get(usize::from(z).checked_sub(1)?).copied()
+}
+
 /// The standard atomic weight of an element (amu = g/mol), `None` for an unknown symbol or one the table
 /// leaves out. Values are IUPAC's abridged standard atomic weights (CIAAW 2021; Prohaska et al., *Pure
 /// Appl. Chem.* 94, 573 (2022)), five significant figures, with the conventional single value for

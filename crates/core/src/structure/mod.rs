@@ -32,7 +32,7 @@ mod neighbour_tests;
 mod neighbours;
 mod xyz;
 
-pub use atoms::{atomic_mass, atomic_number, Structure};
+pub use atoms::{atomic_mass, atomic_number, chemical_symbol, Structure};
 pub use error::StructureError;
 pub use neighbours::{neighbour_list, neighbour_list_brute_force, Neighbour, NeighbourList};
 pub use xyz::{read_xyz, write_xyz, XyzError};

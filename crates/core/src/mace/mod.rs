@@ -1,0 +1,44 @@
+//! MACE (Batatia et al., NeurIPS 2022) as mace-torch 0.3.16 computes it: energies, site energies and
+//! analytic forces of models trained with mace-torch and exported by `tools/export_mace.py`.
+//!
+//! | file | object |
+//! |---|---|
+//! | `load.rs` | [`MaceModel::from_safetensors`]: reading and validating a model file |
+//! | `metadata.rs` | the exported JSON (hyperparameters, e3nn instruction lists) |
+//! | `blocks.rs` | e3nn linear maps, the element-dependent skip, the Bessel embedding |
+//! | `radial_mlp.rs` | the radial network, all edges at once |
+//! | `conv.rs` | the tensor product of neighbour features and bond harmonics |
+//! | `contraction.rs` | the symmetric contraction (product basis, correlation order ν) |
+//! | `readout.rs` | linear and non-linear readouts |
+//! | `model.rs` | [`MaceModel::evaluate`]: forward and backward pass |
+//! | `calculator.rs` | [`MaceCalculator`]: a model with its buffers, as an MD [`crate::md::Potential`] |
+//!
+//! ```
+//! use multiace_core::mace::{EvalOptions, MaceModel};
+//! use multiace_core::structure::read_xyz;
+//!
+//! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/models/mace_ethanol.safetensors")).unwrap();
+//! let model = MaceModel::from_safetensors(&bytes).unwrap();
+//! let water = read_xyz("3\n\nO 0 0 0\nH 0.76 0.59 0\nH -0.76 0.59 0\n").unwrap().remove(0);
+//! let out = model.evaluate(&water, &mut model.workspace(), EvalOptions::default()).unwrap();
+//! // Forces sum to zero: the energy does not change when the molecule is translated.
+//! let total: f64 = (0..3).map(|c| out.forces.iter().map(|f| f[c]).sum::<f64>().abs()).sum();
+//! assert!(total < 1e-12);
+//! ```
+
+mod blocks;
+mod calculator;
+mod contraction;
+mod conv;
+mod error;
+mod load;
+mod metadata;
+mod model;
+mod radial_mlp;
+mod readout;
+
+pub use calculator::MaceCalculator;
+pub use contraction::MAX_CORRELATION;
+pub use error::MaceError;
+pub use load::MAX_ELL;
+pub use model::{EvalOptions, MaceModel, MaceOutput, MaceWorkspace};
