@@ -20,6 +20,7 @@ mod frame;
 mod gate;
 mod incompleteness;
 mod irreps_calculator;
+mod mace_model;
 mod neighbour_density;
 mod orbit;
 mod params;

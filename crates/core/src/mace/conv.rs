@@ -125,6 +125,10 @@ impl ConvTp {
         })
     }
 
+    pub(crate) fn num_paths(&self) -> usize {
+        self.paths.len()
+    }
+
     pub(crate) fn weight_numel(&self) -> usize {
         self.weight_numel
     }

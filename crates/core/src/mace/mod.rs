@@ -11,6 +11,7 @@
 //! | `contraction.rs` | the symmetric contraction (product basis, correlation order ν) |
 //! | `readout.rs` | linear and non-linear readouts |
 //! | `model.rs` | [`MaceModel::evaluate`]: forward and backward pass |
+//! | `summary.rs` | [`ModelSummary`]: the blocks as irreps and sizes, for people |
 //! | `calculator.rs` | [`MaceCalculator`]: a model with its buffers, as an MD [`crate::md::Potential`] |
 //!
 //! ```
@@ -36,9 +37,11 @@ mod metadata;
 mod model;
 mod radial_mlp;
 mod readout;
+mod summary;
 
 pub use calculator::MaceCalculator;
 pub use contraction::MAX_CORRELATION;
 pub use error::MaceError;
 pub use load::MAX_ELL;
 pub use model::{EvalOptions, MaceModel, MaceOutput, MaceWorkspace};
+pub use summary::{LayerSummary, ModelSummary};

@@ -80,6 +80,10 @@ impl RadialMlp {
         })
     }
 
+    pub(crate) fn sizes(&self) -> &[usize] {
+        &self.hs
+    }
+
     pub(crate) fn n_in(&self) -> usize {
         self.hs[0]
     }
