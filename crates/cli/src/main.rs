@@ -5,6 +5,7 @@
 
 mod ace_cmds;
 mod figures;
+mod mace_cmds;
 mod nn_cmds;
 
 use std::io::Read;
@@ -44,6 +45,18 @@ USAGE:
       num_weights is 0 (the full tensor product has no weights); with --filter they are those of
       FullyConnectedTensorProduct(IRREPS1, IRREPS2, IRREPS_OUT) and num_weights its weight_numel.
       Irreps are written like 8x0e+4x1o+2x2e (quote them in the shell).
+  multiace mace MODEL.safetensors FILE.xyz [--frame I]
+      Evaluates a MACE model exported from mace-torch by tools/export_mace.py on one frame (default
+      the first) and prints {\"energy\": E, \"forces\": [[fx, fy, fz], ...], \"energies\": [...]}:
+      total energy (eV), forces (eV/Å) and site energies (eV, E0 included), atoms in file order.
+  multiace md MODEL.safetensors FILE.xyz --out TRAJ.xyz [--steps N] [--dt FS] [--temperature K]
+              [--thermostat langevin|berendsen|none] [--friction PER_FS] [--tau FS] [--every K]
+              [--seed S]
+      Molecular dynamics with the model from the first frame of FILE: Maxwell-Boltzmann velocities
+      at K, velocity Verlet (Langevin BAOAB or Berendsen thermostat, or none), every K-th frame
+      written to TRAJ as extended XYZ (energy, forces, time_fs, step, kinetic_energy, temperature).
+      Prints a JSON summary. Defaults: --steps 100 --dt 0.5 --temperature 300 --thermostat langevin
+      --friction 0.01 --tau 100 --every 1 --seed 1.
   multiace figures --out DIR
       Writes the book's figures (SVG) into DIR.
   multiace --help
@@ -71,7 +84,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<Option<String>, String> {
     let Some(cmd) = args.first() else {
         return Err(
-            "missing subcommand: one of sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product, figures (see --help)".into(),
+            "missing subcommand: one of sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product, mace, md, figures (see --help)".into(),
         );
     };
     if args.iter().any(|a| a == "--help" || a == "-h") || cmd == "help" {
@@ -86,8 +99,10 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         "descriptors" => ace_cmds::cmd_descriptors(rest).map(Some),
         "fit-ace" => ace_cmds::cmd_fit_ace(rest).map(Some),
         "tensor-product" => nn_cmds::cmd_tensor_product(rest).map(Some),
+        "mace" => mace_cmds::cmd_mace(rest).map(Some),
+        "md" => mace_cmds::cmd_md(rest).map(Some),
         other => Err(format!(
-            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product or figures (see --help)"
+            "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product, mace, md or figures (see --help)"
         )),
     }
 }

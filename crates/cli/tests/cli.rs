@@ -401,3 +401,131 @@ fn tensor_product_rejects_bad_input_with_one_line() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn mace_prints_energy_forces_and_site_energies_as_mace_torch() {
+    // tools/bench_mace_torch.py recorded mace-torch's float64 energy of this molecule.
+    let model = repo("assets/models/mace_ethanol.safetensors");
+    let out = json(&run(
+        &["mace", &model, &repo("assets/molecules/ethanol.xyz")],
+        "",
+    ));
+    let e = out["energy"].as_f64().expect("energy");
+    assert!((e - -309.965_133_926_349_27).abs() < 1e-9, "{e}");
+    let forces = out["forces"].as_array().expect("forces");
+    assert_eq!(forces.len(), 9);
+    let energies = nums(&out["energies"]);
+    assert!((energies.iter().sum::<f64>() - e).abs() < 1e-9);
+    for c in 0..3 {
+        let total: f64 = forces.iter().map(|f| nums(f)[c]).sum();
+        assert!(total.abs() < 1e-10);
+    }
+}
+
+#[test]
+fn md_writes_an_extended_xyz_trajectory() {
+    let dir = std::env::temp_dir().join(format!("multiace-md-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let traj = dir.join("traj.xyz");
+    let out = json(&run(
+        &[
+            "md",
+            &repo("assets/models/mace_ethanol.safetensors"),
+            &repo("assets/molecules/ethanol.xyz"),
+            "--steps",
+            "200",
+            "--dt",
+            "0.5",
+            "--temperature",
+            "300",
+            "--thermostat",
+            "none",
+            "--every",
+            "50",
+            "--out",
+            traj.to_str().unwrap(),
+        ],
+        "",
+    ));
+    assert_eq!(out["frames_written"], 5);
+    // 100 fs without a thermostat: the total energy is conserved to well below a meV.
+    let drift = out["total_energy_change"].as_f64().unwrap();
+    assert!(drift.abs() < 1e-3, "drift {drift}");
+    let frames =
+        multiace_core::structure::read_xyz(&std::fs::read_to_string(&traj).unwrap()).unwrap();
+    assert_eq!(frames.len(), 5);
+    assert!(frames
+        .iter()
+        .all(|f| f.len() == 9 && f.energy.is_some() && f.forces.is_some()));
+    let last = &frames[4];
+    assert!(last.info.iter().any(|(k, v)| k == "time_fs" && v == "100"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn mace_commands_reject_bad_input_with_one_line() {
+    let model = repo("assets/models/mace_ethanol.safetensors");
+    let xyz = repo("assets/molecules/ethanol.xyz");
+    let cu = repo("assets/datasets/cu_cluster.xyz");
+    for (args, needle) in [
+        (
+            vec!["mace", xyz.as_str(), xyz.as_str()],
+            "not a MACE model file",
+        ),
+        (
+            vec!["mace", model.as_str(), cu.as_str()],
+            "only knows H, C, O",
+        ),
+        (vec!["mace", model.as_str()], "usage: multiace mace"),
+        (
+            vec!["mace", model.as_str(), xyz.as_str(), "--frame", "3"],
+            "has 1 frame",
+        ),
+        (vec!["md", model.as_str(), xyz.as_str()], "missing --out"),
+        (
+            vec![
+                "md",
+                model.as_str(),
+                xyz.as_str(),
+                "--out",
+                "/tmp/x.xyz",
+                "--dt",
+                "50",
+            ],
+            "dt",
+        ),
+        (
+            vec![
+                "md",
+                model.as_str(),
+                xyz.as_str(),
+                "--out",
+                "/tmp/x.xyz",
+                "--thermostat",
+                "nose",
+            ],
+            "langevin",
+        ),
+        (
+            vec![
+                "md",
+                model.as_str(),
+                xyz.as_str(),
+                "--out",
+                "/tmp/x.xyz",
+                "--temperature",
+                "-5",
+            ],
+            "temperature",
+        ),
+    ] {
+        let out = run(&args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: ") && err.trim_end().lines().count() == 1,
+            "{err}"
+        );
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
