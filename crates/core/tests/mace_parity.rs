@@ -118,3 +118,57 @@ fn energies_and_forces_match_mace_torch() {
         worst.0, worst.1, worst.2
     );
 }
+
+#[derive(Deserialize)]
+struct BenchSystem {
+    structure: String,
+    model: String,
+    edges: usize,
+    energy: f64,
+    forces_atom0: [f64; 3],
+    sum_forces_squared: f64,
+}
+
+#[derive(Deserialize)]
+struct BenchEnergies {
+    systems: std::collections::BTreeMap<String, BenchSystem>,
+}
+
+/// The benchmark systems (`tools/bench_mace_torch.py`): the trained model on ethanol and aspirin, a
+/// random one-species copper model of the same hyperparameters on 64- and 512-atom periodic cells.
+#[test]
+fn benchmark_systems_match_mace_torch() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/energies.json");
+    let data: BenchEnergies =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(data.systems.len(), 4);
+    for (name, sys) in data.systems {
+        let model =
+            MaceModel::from_safetensors(&std::fs::read(format!("{root}{}", sys.model)).unwrap())
+                .unwrap();
+        let text = std::fs::read_to_string(format!("{root}{}", sys.structure)).unwrap();
+        let s = multiace_core::structure::read_xyz(&text).unwrap().remove(0);
+        let out = model
+            .evaluate(&s, &mut model.workspace(), EvalOptions::default())
+            .unwrap();
+        assert_eq!(out.edges, sys.edges, "{name}");
+        assert!(
+            (out.energy - sys.energy).abs() < 1e-12 * sys.energy.abs(),
+            "{name}: {} vs {}",
+            out.energy,
+            sys.energy
+        );
+        let f2: f64 = out.forces.iter().flatten().map(|f| f * f).sum();
+        assert!(
+            (f2 - sys.sum_forces_squared).abs() < 1e-9 * sys.sum_forces_squared,
+            "{name}: Σ F² {f2}"
+        );
+        for c in 0..3 {
+            assert!(
+                (out.forces[0][c] - sys.forces_atom0[c]).abs() < 1e-12,
+                "{name}: F_0"
+            );
+        }
+    }
+}
