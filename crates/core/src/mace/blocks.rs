@@ -117,30 +117,98 @@ impl IrrepsLinear {
     pub(crate) fn forward(&self, x: &[f64], out: &mut [f64]) {
         out[..self.dim_out()].fill(0.0);
         for p in &self.paths {
-            for u in 0..p.mul_in {
-                let xu = &x[p.off_in + u * p.dim..p.off_in + (u + 1) * p.dim];
-                let wrow = &self.weights[p.off_w + u * p.mul_out..p.off_w + (u + 1) * p.mul_out];
-                for (v, &w) in wrow.iter().enumerate() {
-                    let w = w * p.scale;
-                    let o = &mut out[p.off_out + v * p.dim..p.off_out + (v + 1) * p.dim];
-                    o.iter_mut().zip(xu).for_each(|(o, x)| *o += w * x);
-                }
-            }
+            let w = &self.weights[p.off_w..p.off_w + p.mul_in * p.mul_out];
+            block_forward(
+                p.mul_in,
+                p.mul_out,
+                p.dim,
+                p.scale,
+                w,
+                &x[p.off_in..],
+                &mut out[p.off_out..],
+            );
         }
     }
 
     /// `g_x += Wᵀ g_out`.
     pub(crate) fn backward(&self, g_out: &[f64], g_x: &mut [f64]) {
         for p in &self.paths {
-            for u in 0..p.mul_in {
-                let wrow = &self.weights[p.off_w + u * p.mul_out..p.off_w + (u + 1) * p.mul_out];
-                let gx = &mut g_x[p.off_in + u * p.dim..p.off_in + (u + 1) * p.dim];
-                for (v, &w) in wrow.iter().enumerate() {
-                    let w = w * p.scale;
-                    let g = &g_out[p.off_out + v * p.dim..p.off_out + (v + 1) * p.dim];
-                    gx.iter_mut().zip(g).for_each(|(gx, g)| *gx += w * g);
-                }
-            }
+            let w = &self.weights[p.off_w..p.off_w + p.mul_in * p.mul_out];
+            block_backward(
+                p.mul_in,
+                p.mul_out,
+                p.dim,
+                p.scale,
+                w,
+                &g_out[p.off_out..],
+                &mut g_x[p.off_in..],
+            );
+        }
+    }
+}
+
+/// `out[v, m] += scale · Σ_u w[u, v] x[u, m]` for one block (`w` row-major `[mul_in, mul_out]`).
+/// Scalars (`dim` = 1) are a plain matrix–vector product over contiguous rows.
+fn block_forward(
+    mul_in: usize,
+    mul_out: usize,
+    dim: usize,
+    scale: f64,
+    w: &[f64],
+    x: &[f64],
+    out: &mut [f64],
+) {
+    if dim == 1 {
+        let o = &mut out[..mul_out];
+        for (u, &xu) in x[..mul_in].iter().enumerate() {
+            let f = scale * xu;
+            o.iter_mut()
+                .zip(&w[u * mul_out..(u + 1) * mul_out])
+                .for_each(|(o, w)| *o += f * w);
+        }
+        return;
+    }
+    for u in 0..mul_in {
+        let xu = &x[u * dim..(u + 1) * dim];
+        for (v, &wv) in w[u * mul_out..(u + 1) * mul_out].iter().enumerate() {
+            let f = wv * scale;
+            out[v * dim..(v + 1) * dim]
+                .iter_mut()
+                .zip(xu)
+                .for_each(|(o, x)| *o += f * x);
+        }
+    }
+}
+
+/// `g_x[u, m] += scale · Σ_v w[u, v] g[v, m]`, the transpose of [`block_forward`].
+fn block_backward(
+    mul_in: usize,
+    mul_out: usize,
+    dim: usize,
+    scale: f64,
+    w: &[f64],
+    g: &[f64],
+    g_x: &mut [f64],
+) {
+    if dim == 1 {
+        let g = &g[..mul_out];
+        for (u, gx) in g_x[..mul_in].iter_mut().enumerate() {
+            let dot: f64 = w[u * mul_out..(u + 1) * mul_out]
+                .iter()
+                .zip(g)
+                .map(|(a, b)| a * b)
+                .sum();
+            *gx += scale * dot;
+        }
+        return;
+    }
+    for u in 0..mul_in {
+        let gx = &mut g_x[u * dim..(u + 1) * dim];
+        for (v, &wv) in w[u * mul_out..(u + 1) * mul_out].iter().enumerate() {
+            let f = wv * scale;
+            gx.iter_mut()
+                .zip(&g[v * dim..(v + 1) * dim])
+                .for_each(|(a, b)| *a += f * b);
         }
     }
 }

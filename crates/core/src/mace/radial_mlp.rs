@@ -93,7 +93,7 @@ impl RadialMlp {
     }
 
     /// Numbers of scratch per edge kept between forward and backward (pre-activations and
-    /// activations of the hidden layers).
+    /// activations of the hidden layers, the former replaced by the activation's derivative).
     pub(crate) fn stash_per_edge(&self) -> usize {
         2 * self.hs[1..self.hs.len() - 1].iter().sum::<usize>()
     }
@@ -131,8 +131,11 @@ impl RadialMlp {
                 let (zs, acts) = rest.split_at_mut(h_out * n);
                 let mut z = DMatrixViewMut::from_slice(zs, h_out, n);
                 z.gemm(s, &w, &a, 0.0);
-                for (a, &z) in acts[..h_out * n].iter_mut().zip(zs.iter()) {
-                    *a = self.silu_cst * silu(z).0;
+                // Keep the activation's derivative where z was: the backward pass needs only that.
+                for (a, z) in acts[..h_out * n].iter_mut().zip(zs.iter_mut()) {
+                    let (f, df) = silu(*z);
+                    *a = self.silu_cst * f;
+                    *z = self.silu_cst * df;
                 }
                 pos += 2 * h_out * n;
             }
@@ -170,11 +173,11 @@ impl RadialMlp {
             } else {
                 let mut gp = DMatrixViewMut::from_slice(&mut g_prev[..h_in * n], h_in, n);
                 gp.gemm(s, &w, &gv, 0.0);
-                // Through the activation of hidden layer k − 1: its z sits before its a.
+                // Through the activation of hidden layer k − 1: its derivative sits before its a.
                 pos -= 2 * h_in * n;
-                let z = &stash[pos..pos + h_in * n];
-                for ((gi, &gp), &z) in g[..h_in * n].iter_mut().zip(g_prev.iter()).zip(z) {
-                    *gi = gp * self.silu_cst * silu(z).1;
+                let d = &stash[pos..pos + h_in * n];
+                for ((gi, &gp), &d) in g[..h_in * n].iter_mut().zip(g_prev.iter()).zip(d) {
+                    *gi = gp * d;
                 }
             }
         }
