@@ -36,7 +36,7 @@ torch.set_default_dtype(torch.float64)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "crates/core/tests/fixtures")
 
-E0 = {1: -13.587, 6: -1029.41, 8: -2041.38, 29: -3.51}
+E0 = {1: -13.587, 6: -1029.41, 7: -1484.27, 8: -2041.38, 29: -3.51}
 
 MODELS = [
     # name, class, max_ell, correlation, num_interactions, hidden, Z, r_max, num_bessel, p, radial_MLP,
@@ -53,6 +53,11 @@ MODELS = [
          avg=[25.0, 25.0], scale=1.3, shift=0.05),
     dict(k=5, cls="MACE", max_ell=1, correlation=3, num_interactions=2, hidden="8x0e+8x1o", Z=[1, 6, 8],
          r_max=4.0, num_bessel=8, p=5, radial_MLP=[16, 16, 16], MLP_irreps="16x0e", avg=[7.0, 8.0]),
+    # three layers, l = 3 features in the middle layer (residual skip on non-scalar features), four
+    # elements (one absent from every structure)
+    dict(k=6, cls="ScaleShiftMACE", max_ell=3, correlation=2, num_interactions=3,
+         hidden="4x0e+4x1o+4x2e+4x3o", Z=[1, 6, 7, 8], r_max=4.0, num_bessel=8, p=5,
+         radial_MLP=[16, 16, 16], MLP_irreps="8x0e", avg=[8.0, 7.0, 9.5], scale=0.9, shift=0.1),
 ]
 
 

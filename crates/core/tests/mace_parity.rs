@@ -1,5 +1,5 @@
-//! MACE against mace-torch 0.3.16: five random-weight float64 models (max_ell 1–3, correlation 1–3,
-//! one and two layers, MACE and ScaleShiftMACE, three species sets) on five structures each,
+//! MACE against mace-torch 0.3.16: six random-weight float64 models (max_ell 1–3, correlation 1–3,
+//! one to three layers, MACE and ScaleShiftMACE, four species sets) on five structures each,
 //! molecules and periodic cells. Fixtures: `tools/make_mace_fixtures.py`.
 
 use multiace_core::mace::{EvalOptions, MaceModel};

@@ -75,7 +75,7 @@ fn check_forces(m: &MaceModel, s: &Structure, max_atoms: usize, tol: f64) {
 #[test]
 fn forces_are_minus_the_gradient() {
     // Every fixture model (correlation 1-3, one and two layers, l up to 3) and the trained one.
-    for k in 1..=5 {
+    for k in 1..=6 {
         let m = model(k);
         if m.atomic_numbers().contains(&29) {
             check_forces(&m, &cu_bulk(), 6, 1e-6);
