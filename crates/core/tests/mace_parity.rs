@@ -172,3 +172,46 @@ fn benchmark_systems_match_mace_torch() {
         }
     }
 }
+
+/// The generalised Clebsch–Gordan tensors rebuilt in Rust equal mace-torch's `U_matrix_real`, as
+/// stored in every fixture model (ν = 1–3, l up to 3, outputs 0e to 3o).
+#[test]
+fn u_matrices_equal_mace_torch() {
+    use multiace_core::mace::u_matrix_real;
+    use multiace_core::so3::{Irrep, Irreps};
+    use safetensors::SafeTensors;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+    let mut compared = 0;
+    for m in fixture().models {
+        let bytes = std::fs::read(format!("{root}{}", m.file)).unwrap();
+        let (_, header) = SafeTensors::read_metadata(&bytes).unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_str(&header.metadata().as_ref().unwrap()["multiace"]).unwrap();
+        let st = SafeTensors::deserialize(&bytes).unwrap();
+        for product in meta["products"].as_array().unwrap() {
+            let coupling: Irreps = product["irreps_in"].as_str().unwrap().parse().unwrap();
+            let coupling: Vec<Irrep> = coupling.0.iter().map(|t| t.ir).collect();
+            for c in product["contractions"].as_array().unwrap() {
+                let ir_out: Irrep = c["irrep_out"].as_str().unwrap().parse().unwrap();
+                for (nu, u) in c["U_matrices"].as_object().unwrap() {
+                    let name = u["tensor"].as_str().unwrap();
+                    let view = st.tensor(name).unwrap();
+                    let expected: Vec<f64> = view
+                        .data()
+                        .chunks_exact(8)
+                        .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+                        .collect();
+                    let (ours, shape) = u_matrix_real(&coupling, ir_out, nu.parse().unwrap());
+                    assert_eq!(shape, view.shape(), "{name}");
+                    let err = ours
+                        .iter()
+                        .zip(&expected)
+                        .fold(0.0f64, |a, (x, y)| a.max((x - y).abs()));
+                    assert!(err < 1e-13, "{name}: {err:e}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 40, "{compared}");
+}

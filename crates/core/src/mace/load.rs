@@ -18,32 +18,54 @@ pub const MAX_ELL: usize = 3;
 /// Largest hidden layer of a non-linear readout.
 const MAX_READOUT_HIDDEN: usize = 256;
 
-/// A tensor's values as f64 (f32 files are widened) and its shape.
-fn read_tensor(st: &SafeTensors<'_>, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
-    let view = st
-        .tensor(name)
-        .map_err(|_| MaceError::tensor(name, "missing from the file"))?;
-    let data = view.data();
-    let values: Vec<f64> = match view.dtype() {
-        Dtype::F64 => data
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
-            .collect(),
-        Dtype::F32 => data
-            .chunks_exact(4)
-            .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-            .collect(),
-        other => {
-            return Err(MaceError::tensor(
-                name,
-                format!("type {other:?}, expected F64 or F32"),
-            ))
-        }
-    };
+/// Where the loader finds the weight tensors: a safetensors file, or tensors made in memory (a
+/// model instantiated from the design space with random weights).
+pub(crate) trait TensorSource {
+    /// The tensor's values as f64 and its shape.
+    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError>;
+}
+
+impl TensorSource for SafeTensors<'_> {
+    /// f32 files are widened to f64.
+    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+        let view = SafeTensors::tensor(self, name)
+            .map_err(|_| MaceError::tensor(name, "missing from the file"))?;
+        let data = view.data();
+        let values: Vec<f64> = match view.dtype() {
+            Dtype::F64 => data
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+                .collect(),
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+                .collect(),
+            other => {
+                return Err(MaceError::tensor(
+                    name,
+                    format!("type {other:?}, expected F64 or F32"),
+                ))
+            }
+        };
+        Ok((values, view.shape().to_vec()))
+    }
+}
+
+impl TensorSource for std::collections::HashMap<String, (Vec<f64>, Vec<usize>)> {
+    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+        self.get(name)
+            .cloned()
+            .ok_or_else(|| MaceError::tensor(name, "missing"))
+    }
+}
+
+/// A tensor with finite entries.
+fn read_tensor(st: &dyn TensorSource, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+    let (values, shape) = st.tensor(name)?;
     if let Some(k) = values.iter().position(|v| !v.is_finite()) {
         return Err(MaceError::tensor(name, format!("entry {k} is not finite")));
     }
-    Ok((values, view.shape().to_vec()))
+    Ok((values, shape))
 }
 
 fn check(cond: bool, field: &str, reason: impl FnOnce() -> String) -> Result<(), MaceError> {
@@ -55,7 +77,7 @@ fn check(cond: bool, field: &str, reason: impl FnOnce() -> String) -> Result<(),
 }
 
 /// A single number stored as a tensor of shape `[]` or `[1]`.
-fn read_scalar(st: &SafeTensors<'_>, name: &str) -> Result<f64, MaceError> {
+fn read_scalar(st: &dyn TensorSource, name: &str) -> Result<f64, MaceError> {
     let (v, shape) = read_tensor(st, name)?;
     if v.len() != 1 {
         return Err(MaceError::tensor(
@@ -93,7 +115,7 @@ impl MaceModel {
     }
 }
 
-fn build(meta: &ExportMeta, st: &SafeTensors<'_>) -> Result<MaceModel, MaceError> {
+pub(crate) fn build(meta: &ExportMeta, st: &dyn TensorSource) -> Result<MaceModel, MaceError> {
     check(meta.format == FORMAT, "format", || {
         format!("{:?}, this reader understands {FORMAT:?}", meta.format)
     })?;

@@ -11,6 +11,7 @@
 //! | `contraction.rs` | the symmetric contraction (product basis, correlation order ν) |
 //! | `readout.rs` | linear and non-linear readouts |
 //! | `model.rs` | [`MaceModel::evaluate`]: forward and backward pass |
+//! | `u_matrix.rs` | [`u_matrix_real`]: mace-torch's generalised Clebsch–Gordan tensors, rebuilt |
 //! | `summary.rs` | [`ModelSummary`]: the blocks as irreps and sizes, for people |
 //! | `calculator.rs` | [`MaceCalculator`]: a model with its buffers, as an MD [`crate::md::Potential`] |
 //!
@@ -38,6 +39,7 @@ mod model;
 mod radial_mlp;
 mod readout;
 mod summary;
+mod u_matrix;
 
 pub use calculator::MaceCalculator;
 pub use contraction::MAX_CORRELATION;
@@ -45,3 +47,4 @@ pub use error::MaceError;
 pub use load::MAX_ELL;
 pub use model::{EvalOptions, MaceModel, MaceOutput, MaceWorkspace};
 pub use summary::{LayerSummary, ModelSummary};
+pub use u_matrix::u_matrix_real;
