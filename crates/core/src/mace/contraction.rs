@@ -13,6 +13,7 @@
 //! value and its gradient with respect to `x_c` then come out of one pass over those monomials.
 
 use super::blocks::{block_offsets, parse_irreps};
+use super::load::{read_tensor, TensorSource};
 use super::metadata::ProductMeta;
 use super::MaceError;
 use crate::so3::Irreps;
@@ -100,13 +101,12 @@ fn sorted_tuples(n: usize, nu: usize) -> Vec<[usize; MAX_CORRELATION]> {
 }
 
 impl SymmetricContraction {
-    /// Builds the contraction of product `t` from its metadata; `tensor(name)` returns a tensor's
-    /// values and shape.
+    /// Builds the contraction of product `t` from its metadata and the U matrices and weights in `st`.
     pub(crate) fn new(
         field: &str,
         meta: &ProductMeta,
         n_species: usize,
-        tensor: &mut dyn FnMut(&str) -> Result<(Vec<f64>, Vec<usize>), MaceError>,
+        st: &dyn TensorSource,
     ) -> Result<Self, MaceError> {
         let irreps_in = parse_irreps(&format!("{field}.irreps_in"), &meta.irreps_in)?;
         let irreps_out = parse_irreps(&format!("{field}.irreps_out"), &meta.irreps_out)?;
@@ -177,8 +177,8 @@ impl SymmetricContraction {
                         format!("no U matrix or weights for ν = {nu}"),
                     ));
                 };
-                let (u, ushape) = tensor(&uref.tensor)?;
-                let (w, wshape) = tensor(wname)?;
+                let (u, ushape) = read_tensor(st, &uref.tensor)?;
+                let (w, wshape) = read_tensor(st, wname)?;
                 let n_k = *ushape.last().unwrap_or(&0);
                 let mut expect: Vec<usize> = if ir_out.l == 0 { vec![] } else { vec![d_out] };
                 expect.extend(std::iter::repeat_n(slots, nu));

@@ -18,16 +18,19 @@ pub const MAX_ELL: usize = 3;
 /// Largest hidden layer of a non-linear readout.
 const MAX_READOUT_HIDDEN: usize = 256;
 
+/// A tensor's values (as f64) and its shape.
+pub(crate) type Tensor = (Vec<f64>, Vec<usize>);
+
 /// Where the loader finds the weight tensors: a safetensors file, or tensors made in memory (a
 /// model instantiated from the design space with random weights).
 pub(crate) trait TensorSource {
     /// The tensor's values as f64 and its shape.
-    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError>;
+    fn tensor(&self, name: &str) -> Result<Tensor, MaceError>;
 }
 
 impl TensorSource for SafeTensors<'_> {
     /// f32 files are widened to f64.
-    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+    fn tensor(&self, name: &str) -> Result<Tensor, MaceError> {
         let view = SafeTensors::tensor(self, name)
             .map_err(|_| MaceError::tensor(name, "missing from the file"))?;
         let data = view.data();
@@ -51,8 +54,8 @@ impl TensorSource for SafeTensors<'_> {
     }
 }
 
-impl TensorSource for std::collections::HashMap<String, (Vec<f64>, Vec<usize>)> {
-    fn tensor(&self, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+impl TensorSource for std::collections::HashMap<String, Tensor> {
+    fn tensor(&self, name: &str) -> Result<Tensor, MaceError> {
         self.get(name)
             .cloned()
             .ok_or_else(|| MaceError::tensor(name, "missing"))
@@ -60,7 +63,7 @@ impl TensorSource for std::collections::HashMap<String, (Vec<f64>, Vec<usize>)> 
 }
 
 /// A tensor with finite entries.
-fn read_tensor(st: &dyn TensorSource, name: &str) -> Result<(Vec<f64>, Vec<usize>), MaceError> {
+pub(crate) fn read_tensor(st: &dyn TensorSource, name: &str) -> Result<Tensor, MaceError> {
     let (values, shape) = st.tensor(name)?;
     if let Some(k) = values.iter().position(|v| !v.is_finite()) {
         return Err(MaceError::tensor(name, format!("entry {k} is not finite")));
@@ -342,8 +345,7 @@ pub(crate) fn build(meta: &ExportMeta, st: &dyn TensorSource) -> Result<MaceMode
         check(pm.use_sc == residual, &format!("{pfield}.use_sc"), || {
             format!("{} with a {} block", pm.use_sc, im.class)
         })?;
-        let mut get = |name: &str| read_tensor(st, name);
-        let product = SymmetricContraction::new(&pfield, pm, n_el, &mut get)?;
+        let product = SymmetricContraction::new(&pfield, pm, n_el, st)?;
         let name = format!("products.{k}.linear.weight");
         let product_linear = IrrepsLinear::new(
             &format!("{pfield}.linear"),

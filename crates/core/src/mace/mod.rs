@@ -4,6 +4,7 @@
 //! | file | object |
 //! |---|---|
 //! | `load.rs` | [`MaceModel::from_safetensors`]: reading and validating a model file |
+//! | `builder.rs` | [`MaceSpec`], [`MaceModel::with_random_weights`]: mace-torch's constructor layout from hyperparameters |
 //! | `metadata.rs` | the exported JSON (hyperparameters, e3nn instruction lists) |
 //! | `blocks.rs` | e3nn linear maps, the element-dependent skip, the Bessel embedding |
 //! | `radial_mlp.rs` | the radial network, all edges at once |
@@ -29,6 +30,7 @@
 //! ```
 
 mod blocks;
+mod builder;
 mod calculator;
 mod contraction;
 mod conv;
@@ -41,6 +43,7 @@ mod readout;
 mod summary;
 mod u_matrix;
 
+pub use builder::MaceSpec;
 pub use calculator::MaceCalculator;
 pub use contraction::MAX_CORRELATION;
 pub use error::MaceError;
