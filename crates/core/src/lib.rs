@@ -33,6 +33,7 @@
 pub mod ace;
 pub mod mace;
 pub mod md;
+pub mod multiace;
 pub mod nn;
 pub mod so3;
 pub mod structure;
