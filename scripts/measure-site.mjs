@@ -1,6 +1,7 @@
 // Browser measurement: time to interactive of the book's pages and the median draw time of every
 // widget, in Debian's headless chromium on loopback. Reads the `data-draw-ms` each widget canvas
-// writes after every draw. Prints JSON. Usage (after `trunk build --release --dist target/e2e-dist`):
+// writes after every draw; for chapter 03, `mace-energy` frame times (evaluate + draw) and `mace-md`
+// MD steps per second. Prints JSON. Usage (after `trunk build --release --dist target/e2e-dist`):
 //   node scripts/measure-site.mjs [dist=target/e2e-dist] [frames=60]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -96,6 +97,7 @@ const tti = {
   'chapter-00': await timeToInteractive('/chapter/00-fundamentals', 'article.chapter .widget canvas[data-draws]'),
   'chapter-01': await timeToInteractive('/chapter/01-atomic-cluster-expansion', 'article.chapter .widget canvas[data-draws]'),
   'chapter-02': await timeToInteractive('/chapter/02-equivariant-neural-networks', 'article.chapter .widget canvas[data-draws]'),
+  'chapter-03': await timeToInteractive('/chapter/03-mace', 'article.chapter .widget canvas[data-draws]'),
 };
 const MEASURED = [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS, ...CHAPTER02_WIDGETS];
 for (const n of MEASURED) {
@@ -117,6 +119,88 @@ async function fitTimes(runs) {
   return { runs: out.length, median_fit_ms: median(out), max_fit_ms: Math.max(...out) };
 }
 report.ace_fit_default = await fitTimes(5);
+
+/**
+ * `mace-energy`: the MACE model is evaluated inside the canvas's draw callback, so a frame's
+ * `data-draw-ms` is evaluate + draw. Frames while dragging an atom (with the molecule rotated first,
+ * so each frame evaluates x and R x) and while rotating (one evaluation of R x per frame); the
+ * evaluation alone is `data-eval-ms` on the energy readout.
+ */
+async function maceEnergyFrames(n) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/embed/mace-energy`);
+  const w = '.widget[data-widget="mace-energy"]';
+  await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid=energy-total]`)?.dataset.value, w, { timeout: 30000 });
+  const canvas = page.locator(`${w} canvas.view3d`);
+  const box = await canvas.boundingBox();
+  const draws = () => canvas.evaluate((c) => Number(c.dataset.draws));
+  const sample = () => page.evaluate((sel) => ({
+    frame: Number(document.querySelector(`${sel} canvas.view3d`).dataset.drawMs),
+    evaluate: Number(document.querySelector(`${sel} [data-testid=energy-total]`).dataset.evalMs),
+  }), w);
+  const run = async (x, y, dx, dy) => {
+    const out = [];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= n; i++) {
+      const before = await draws();
+      await page.mouse.move(x + dx * Math.sin(i / 5), y + dy * Math.cos(i / 7));
+      await page.waitForFunction(([sel, k]) => Number(document.querySelector(sel).dataset.draws) > k,
+        [`${w} canvas.view3d`, before], { timeout: 2000 }).catch(() => {});
+      out.push(await sample());
+    }
+    await page.mouse.up();
+    return out;
+  };
+  const orbit = await run(box.x + box.width * 0.1, box.y + box.height * 0.1, 40, 20);
+  const sel = await canvas.evaluate((c) => [Number(c.dataset.selX), Number(c.dataset.selY)]);
+  const atom = await run(box.x + sel[0], box.y + sel[1], 12, 8);
+  await page.close();
+  const round = (x) => Math.round(x * 100) / 100;
+  const stats = (xs, key) => ({ [`median_${key}_ms`]: round(median(xs.map((s) => s[key]))), [`max_${key}_ms`]: round(Math.max(...xs.map((s) => s[key]))) });
+  return {
+    widget: 'mace-energy',
+    molecule: 'ethanol',
+    rotating: { frames: orbit.length, evaluations_per_frame: 1, ...stats(orbit, 'frame'), ...stats(orbit, 'evaluate') },
+    dragging_atom: { frames: atom.length, evaluations_per_frame: 2, ...stats(atom, 'frame'), ...stats(atom, 'evaluate') },
+  };
+}
+
+/** `mace-md`: MD steps per second of wall time (ethanol, no thermostat, 0.5 fs), counted from outside. */
+async function maceMdRate(seconds) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/embed/mace-md?thermostat=none`);
+  const w = '.widget[data-widget="mace-md"]';
+  await page.waitForSelector(`${w} [data-testid=md-play]:not([disabled])`, { timeout: 30000 });
+  await page.click(`${w} [data-testid=md-play]`);
+  await page.waitForTimeout(1500); // warm up
+  const read = () => page.evaluate((sel) => ({
+    t: performance.now(),
+    steps: Number(document.querySelector(`${sel} [data-testid=md-state]`).dataset.steps),
+    drift: Number(document.querySelector(`${sel} [data-testid=md-state]`).dataset.drift),
+    widget_rate: Number(document.querySelector(`${sel} [data-testid=md-rate]`).dataset.value),
+    step_ms: Number(document.querySelector(`${sel} [data-testid=md-rate]`).dataset.stepMs),
+    draw_ms: [...document.querySelectorAll(`${sel} canvas`)].map((c) => Number(c.dataset.drawMs)),
+  }), w);
+  const a = await read();
+  await page.waitForTimeout(seconds * 1000);
+  const b = await read();
+  await page.close();
+  const round = (x) => Math.round(x * 100) / 100;
+  return {
+    widget: 'mace-md',
+    molecule: 'ethanol',
+    seconds,
+    steps_per_s: round(((b.steps - a.steps) * 1000) / (b.t - a.t)),
+    widget_reported_steps_per_s: b.widget_rate,
+    ms_per_step: b.step_ms,
+    last_draw_ms: { molecule: b.draw_ms[0], plot: b.draw_ms[1] },
+    nve_drift_meV: round(b.drift * 1000),
+    steps: b.steps,
+  };
+}
+report.mace_energy = await maceEnergyFrames(frames);
+report.mace_md = await maceMdRate(5);
 console.log(JSON.stringify(report, null, 2));
 await context.close();
 server.close();

@@ -170,6 +170,7 @@ pub fn builtin_xyz(name: &str) -> Option<&'static str> {
         "methane" => include_str!("../../assets/molecules/methane.xyz"),
         "ethanol" => include_str!("../../assets/molecules/ethanol.xyz"),
         "benzene" => include_str!("../../assets/molecules/benzene.xyz"),
+        "aspirin" => include_str!("../../assets/molecules/aspirin.xyz"),
         _ => return None,
     })
 }

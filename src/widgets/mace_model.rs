@@ -34,6 +34,8 @@ const MAX_MODEL_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static SHIPPED: RefCell<Option<Rc<MaceModel>>> = const { RefCell::new(None) };
+    /// The download in flight, shared so that the four widgets of a chapter fetch the file once.
+    static DOWNLOAD: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
 async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
@@ -53,19 +55,48 @@ async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// The book's trained model, fetched and parsed on first use and shared afterwards.
+/// The book's trained model, fetched and parsed on first use and shared afterwards; callers that
+/// arrive while the download runs wait for the same download.
 pub async fn shipped_model() -> Result<Rc<MaceModel>, String> {
     if let Some(m) = SHIPPED.with(|m| m.borrow().clone()) {
         return Ok(m);
     }
-    let bytes = fetch_bytes(SHIPPED_MODEL_URL).await?;
+    let promise = DOWNLOAD.with(|d| {
+        d.borrow_mut()
+            .get_or_insert_with(|| {
+                wasm_bindgen_futures::future_to_promise(async {
+                    let bytes = fetch_bytes(SHIPPED_MODEL_URL)
+                        .await
+                        .map_err(wasm_bindgen::JsValue::from)?;
+                    Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+                })
+            })
+            .clone()
+    });
+    let result = JsFuture::from(promise).await;
+    if let Some(m) = SHIPPED.with(|m| m.borrow().clone()) {
+        return Ok(m);
+    }
+    let bytes = match result {
+        Ok(v) => js_sys::Uint8Array::new(&v).to_vec(),
+        Err(e) => {
+            // forget the failed download so that a later widget may try again
+            DOWNLOAD.with(|d| d.borrow_mut().take());
+            return Err(e
+                .as_string()
+                .unwrap_or_else(|| "could not load the model".into()));
+        }
+    };
     let model = Rc::new(MaceModel::from_safetensors(&bytes).map_err(|e| e.to_string())?);
     SHIPPED.with(|m| *m.borrow_mut() = Some(model.clone()));
     Ok(model)
 }
 
 /// Starts loading the shipped model into `model` (or its error into `error`).
-pub fn load_shipped_model(model: RwSignal<Option<Rc<MaceModel>>, LocalStorage>, error: RwSignal<Option<String>>) {
+pub fn load_shipped_model(
+    model: RwSignal<Option<Rc<MaceModel>>, LocalStorage>,
+    error: RwSignal<Option<String>>,
+) {
     leptos::task::spawn_local(async move {
         match shipped_model().await {
             Ok(m) => {

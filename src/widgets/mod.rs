@@ -14,12 +14,16 @@ mod bars;
 mod canvas;
 mod clebsch_gordan;
 mod controls;
+mod correlation_order;
 mod equivariance;
 mod equivariant_layer;
 mod frame;
 mod gate;
 mod incompleteness;
 mod irreps_calculator;
+mod mace_architecture;
+mod mace_energy;
+mod mace_md;
 mod mace_model;
 mod neighbour_density;
 mod orbit;
@@ -219,6 +223,51 @@ static CATALOGUE: &[WidgetInfo] = &[
             ParamInfo { key: "filter", default: "", help: "output irreps of a FullyConnectedTensorProduct (empty = none)" },
         ],
     },
+    WidgetInfo {
+        name: "mace-architecture",
+        title: "The MACE model, block by block",
+        summary: "The blocks of a MACE model as a diagram (from the model's own summary): click one for its equation and the live shapes of its tensors on a molecule, with site energies and forces.",
+        chapter: "03-mace",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene | aspirin (or load an .xyz file)" },
+            ParamInfo { key: "block", default: "tp-1", help: "selected block: edges | embedding | radial-T | harmonics-T | tp-T | sum-T | skip-T | product-T | update-T | readout-T (T = layer) | energy | forces" },
+        ],
+    },
+    WidgetInfo {
+        name: "correlation-order",
+        title: "What each correlation order contributes",
+        summary: "The shipped MACE model truncated at correlation order k = 1, 2, 3: the per-atom contributions E_i(≤k) − E_i(≤k−1) as bars, their totals, and the check that they add up to the full energy.",
+        chapter: "03-mace",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene | aspirin (or load an .xyz file)" },
+            ParamInfo { key: "atom", default: "0", help: "highlighted atom (index from 0)" },
+        ],
+    },
+    WidgetInfo {
+        name: "mace-energy",
+        title: "MACE energy and forces, live",
+        summary: "The shipped MACE model on a molecule: drag atoms and watch the force arrows, the site-energy colours and the total energy follow; every rotation is re-evaluated and |E(Rx) − E(x)|, max |F(Rx) − R F(x)| printed (~1e-13).",
+        chapter: "03-mace",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene | aspirin (or load an .xyz file)" },
+            ParamInfo { key: "atom", default: "3", help: "selected atom (index from 0; 3 is ethanol's hydroxyl H, other molecules start at 0)" },
+            ParamInfo { key: "scale", default: "1", help: "arrow length in Å per eV/Å, 0.05..=5" },
+        ],
+    },
+    WidgetInfo {
+        name: "mace-md",
+        title: "Molecular dynamics with MACE",
+        summary: "Velocity Verlet with the shipped MACE model in the page: a live plot of kinetic, potential and total energy, the temperature, MD steps per second; Langevin, Berendsen or no thermostat.",
+        chapter: "03-mace",
+        params: &[
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene | aspirin (or load an .xyz file)" },
+            ParamInfo { key: "temperature", default: "300", help: "temperature in K, 0..=2000 (starting velocities and thermostat target)" },
+            ParamInfo { key: "dt", default: "0.5", help: "time step in fs, 0.1..=2" },
+            ParamInfo { key: "thermostat", default: "langevin", help: "langevin | berendsen | none" },
+            ParamInfo { key: "friction", default: "0.01", help: "Langevin friction γ in 1/fs, 0.001..=1 (Berendsen uses τ = 1/γ)" },
+            ParamInfo { key: "play", default: "0", help: "1 starts playing at once (not under prefers-reduced-motion)" },
+        ],
+    },
 ];
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
@@ -259,6 +308,10 @@ pub fn widget_view(name: &str, query: &str, embedded: bool) -> AnyView {
         "gate" => gate::view(query, embedded),
         "vector-products" => vector_products::view(query, embedded),
         "irreps-calculator" => irreps_calculator::view(query, embedded),
+        "mace-architecture" => mace_architecture::view(query, embedded),
+        "correlation-order" => correlation_order::view(query, embedded),
+        "mace-energy" => mace_energy::view(query, embedded),
+        "mace-md" => mace_md::view(query, embedded),
         _ => {
             let names = catalogue()
                 .iter()

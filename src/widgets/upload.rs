@@ -72,7 +72,7 @@ enum Status {
 }
 
 /// Reads `file` and hands the parsed first frame to `on_load`, or records the error.
-fn load_file(file: File, status: RwSignal<Status>, on_load: Callback<Structure>) {
+fn load_file(file: File, status: RwSignal<Status>, on_load: Callback<Structure, bool>) {
     let name = file.name();
     if file.size() > MAX_BYTES {
         status.set(Status::Failed(format!(
@@ -93,8 +93,13 @@ fn load_file(file: File, status: RwSignal<Status>, on_load: Callback<Structure>)
         };
         match parse_upload(&text, &name) {
             Ok((s, note)) => {
-                status.set(Status::Loaded(note));
-                on_load.run(s);
+                // a widget that refuses the molecule says why itself; no "Loaded" note then
+                let accepted = on_load.run(s);
+                status.set(if accepted {
+                    Status::Loaded(note)
+                } else {
+                    Status::None
+                });
             }
             Err(e) => status.set(Status::Failed(e)),
         }
@@ -111,7 +116,11 @@ struct DropTarget {
 
 impl DropTarget {
     /// Makes `element` accept dropped files: the first file is loaded as by the button.
-    fn install(element: Element, status: RwSignal<Status>, on_load: Callback<Structure>) -> Self {
+    fn install(
+        element: Element,
+        status: RwSignal<Status>,
+        on_load: Callback<Structure, bool>,
+    ) -> Self {
         let mut target = DropTarget {
             element,
             listeners: Vec::new(),
@@ -172,6 +181,16 @@ impl Drop for DropTarget {
 /// The "Load .xyz" button, its status line and drop support on the enclosing widget.
 /// `on_load` receives the first frame of a file that parsed and passed the size limits.
 pub fn upload_control(on_load: Callback<Structure>) -> impl IntoView {
+    upload_control_checked(Callback::new(move |s| {
+        on_load.run(s);
+        true
+    }))
+}
+
+/// As [`upload_control`] for a widget that may refuse a molecule that parsed (e.g. an element its
+/// model does not know): `on_load` returns whether it took the molecule; on `false` the widget
+/// shows its own message and the control shows no "Loaded" note.
+pub fn upload_control_checked(on_load: Callback<Structure, bool>) -> impl IntoView {
     let status = RwSignal::new(Status::None);
     let input = NodeRef::<html::Input>::new();
     let wrap = NodeRef::<html::Div>::new();
