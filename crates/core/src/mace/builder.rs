@@ -46,6 +46,15 @@ pub struct MaceSpec {
 }
 
 impl MaceSpec {
+    /// Number of trainable weights (what mace-torch's model would report), from the layout.
+    pub fn num_parameters(&self) -> Result<usize, MaceError> {
+        Ok(layout(self)?
+            .weights
+            .iter()
+            .map(|(_, shape)| shape.iter().product::<usize>())
+            .sum())
+    }
+
     /// The hidden irreps `C x 0e + C x 1o + …` up to degree `l_max`, with the parities of the
     /// spherical harmonics, as mace-torch's `--num_channels C --max_L l_max` gives them.
     pub fn hidden(channels: usize, l_max: usize) -> Irreps {
@@ -560,6 +569,26 @@ mod tests {
                 out.energy
             );
         }
+    }
+
+    /// The shipped model's hyperparameters give mace-torch's count of trainable weights (37,840).
+    #[test]
+    fn parameter_count_matches_the_shipped_model() {
+        let spec = MaceSpec {
+            atomic_numbers: vec![1, 6, 8],
+            atomic_energies: vec![0.0; 3],
+            r_max: 4.0,
+            num_bessel: 8,
+            num_polynomial_cutoff: 5,
+            max_ell: 2,
+            correlation: vec![3, 3],
+            hidden_irreps: MaceSpec::hidden(16, 1),
+            radial_mlp: vec![64, 64, 64],
+            mlp_irreps: 16,
+            avg_num_neighbors: 8.0,
+            scale_shift: Some((1.0, 0.0)),
+        };
+        assert_eq!(spec.num_parameters().unwrap(), 37_840);
     }
 
     #[test]

@@ -69,7 +69,16 @@ pub struct Derived {
     pub features_per_atom: usize,
     /// Numbers per atom in the pooled message A: `channels · (l_max + 1)²`.
     pub message_per_atom: usize,
+    /// Trainable weights of the point laid out as a MACE model (for three elements), when it runs.
+    pub parameters: Option<usize>,
+    /// Floating-point operations per atom for the energy, an order-of-magnitude estimate with
+    /// [`NEIGHBOURS`] neighbours: radial network and tensor product per edge, products and linear
+    /// maps per atom.
+    pub flops_per_atom: f64,
 }
+
+/// Neighbours per atom assumed by the cost estimate (a molecule or liquid at a 4–5 Å cutoff).
+pub const NEIGHBOURS: f64 = 12.0;
 
 impl DesignPoint {
     pub fn layers(&self) -> usize {
@@ -113,6 +122,70 @@ impl DesignPoint {
             },
             features_per_atom: self.channels * (big_l + 1) * (big_l + 1),
             message_per_atom: self.channels * (self.l_max + 1) * (self.l_max + 1),
+            parameters: self
+                .check_runnable()
+                .ok()
+                .and_then(|()| self.spec(&[1, 6, 8]).num_parameters().ok()),
+            flops_per_atom: self.flops_per_atom(big_l),
+        }
+    }
+
+    /// See [`Derived::flops_per_atom`]. Per layer: a radial network of two hidden layers of 32 per
+    /// edge; one tensor-product path per (input degree, harmonic degree, output degree) with
+    /// (2l₁+1)(2l₂+1)(2l₃+1) multiply-adds per channel; the product basis as ~S^ν/ν! monomials
+    /// per channel and output component (S = (l_max+1)² slots); two linear maps per atom.
+    fn flops_per_atom(&self, big_l: usize) -> f64 {
+        let c = self.channels as f64;
+        let s = ((self.l_max + 1) * (self.l_max + 1)) as f64;
+        let mut total = 0.0;
+        for (t, &nu) in self.correlation.iter().enumerate() {
+            let l_in = if t == 0 { 0 } else { big_l };
+            let mut paths = 0.0;
+            let mut tp = 0.0;
+            for l1 in 0..=l_in {
+                for l2 in 0..=self.l_max {
+                    for l3 in l1.abs_diff(l2)..=(l1 + l2).min(self.l_max) {
+                        paths += 1.0;
+                        tp += ((2 * l1 + 1) * (2 * l2 + 1) * (2 * l3 + 1)) as f64;
+                    }
+                }
+            }
+            let mlp = 8.0 * 32.0 + 32.0 * 32.0 + 32.0 * paths * c;
+            let edge = 2.0 * (mlp + c * tp);
+            let mut monomials = 0.0;
+            let mut term = 1.0;
+            for k in 1..=nu {
+                term *= (s + k as f64 - 1.0) / k as f64;
+                monomials += term;
+            }
+            let outputs = ((big_l + 1) * (big_l + 1)) as f64;
+            let product = 2.0 * c * outputs * monomials;
+            let linear = 2.0 * 2.0 * c * c * s;
+            total += NEIGHBOURS * edge + product + linear;
+        }
+        total
+    }
+
+    /// The MACE hyperparameters of the point (random-weight instantiation and parameter counts).
+    fn spec(&self, atomic_numbers: &[u32]) -> MaceSpec {
+        let big_l = if self.one_particle == OneParticleBasis::Distance {
+            0
+        } else {
+            self.big_l_max
+        };
+        MaceSpec {
+            atomic_numbers: atomic_numbers.to_vec(),
+            atomic_energies: vec![0.0; atomic_numbers.len()],
+            r_max: self.r_cut,
+            num_bessel: 8,
+            num_polynomial_cutoff: 5,
+            max_ell: self.l_max.max(1),
+            correlation: self.correlation.clone(),
+            hidden_irreps: MaceSpec::hidden(self.channels, big_l),
+            radial_mlp: vec![32, 32],
+            mlp_irreps: 16,
+            avg_num_neighbors: 8.0,
+            scale_shift: Some((1.0, 0.0)),
         }
     }
 
@@ -164,25 +237,7 @@ impl DesignPoint {
     /// laid out as mace-torch's constructor would: the unification shown by running it.
     pub fn instantiate(&self, atomic_numbers: &[u32], seed: u64) -> Result<MaceModel, String> {
         self.check_runnable()?;
-        let big_l = if self.one_particle == OneParticleBasis::Distance {
-            0
-        } else {
-            self.big_l_max
-        };
-        let spec = MaceSpec {
-            atomic_numbers: atomic_numbers.to_vec(),
-            atomic_energies: vec![0.0; atomic_numbers.len()],
-            r_max: self.r_cut,
-            num_bessel: 8,
-            num_polynomial_cutoff: 5,
-            max_ell: self.l_max.max(1),
-            correlation: self.correlation.clone(),
-            hidden_irreps: MaceSpec::hidden(self.channels, big_l),
-            radial_mlp: vec![32, 32],
-            mlp_irreps: 16,
-            avg_num_neighbors: 8.0,
-            scale_shift: Some((1.0, 0.0)),
-        };
+        let spec = self.spec(atomic_numbers);
         MaceModel::with_random_weights(&spec, seed).map_err(|e: MaceError| e.to_string())
     }
 }
