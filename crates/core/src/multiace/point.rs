@@ -192,6 +192,9 @@ impl DesignPoint {
     /// Checks a point is one the MACE code can run: learned tensor-product one-particle basis (or ACE's,
     /// which it contains), linear updates, 1 ≤ T ≤ 3, 1 ≤ ν ≤ 3, degrees ≤ 3, 1 to 64 channels.
     pub fn check_runnable(&self) -> Result<(), String> {
+        if self.update == Nonlinearity::NonLinear {
+            return Err("non-linear updates (gates) are not part of the MACE code; choose linear updates to run the point".into());
+        }
         let t = self.layers();
         if !(1..=3).contains(&t) {
             return Err(format!("{t} layers: the book runs 1 to 3"));
@@ -210,9 +213,6 @@ impl DesignPoint {
                 "L_max = {} above l_max = {}: messages cannot carry degrees the harmonics do not have",
                 self.big_l_max, self.l_max
             ));
-        }
-        if self.update == Nonlinearity::NonLinear {
-            return Err("non-linear updates (gates) are not part of the MACE code; choose linear updates to run the point".into());
         }
         match self.one_particle {
             OneParticleBasis::Ace
