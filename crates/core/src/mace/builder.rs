@@ -11,7 +11,7 @@ use super::metadata::{
     ActivationMeta, ContractionMeta, ExportMeta, InteractionMeta, LinearInstructionMeta,
     LinearMeta, ProductMeta, ReadoutMeta, TensorProductMeta, TensorRef, TpInstructionMeta, FORMAT,
 };
-use super::u_matrix::u_matrix_real;
+use super::u_matrix::{u_matrix_columns, u_matrix_real};
 use super::{MaceError, MaceModel};
 use crate::so3::{Irrep, Irreps, MulIr, Parity, SplitMix64};
 
@@ -48,7 +48,7 @@ pub struct MaceSpec {
 impl MaceSpec {
     /// Number of trainable weights (what mace-torch's model would report), from the layout.
     pub fn num_parameters(&self) -> Result<usize, MaceError> {
-        Ok(layout(self)?
+        Ok(layout(self, false)?
             .weights
             .iter()
             .map(|(_, shape)| shape.iter().product::<usize>())
@@ -197,8 +197,9 @@ pub(crate) struct Layout {
     pub(crate) fixed: HashMap<String, Tensor>,
 }
 
-/// The [`Layout`] of `spec`.
-pub(crate) fn layout(spec: &MaceSpec) -> Result<Layout, MaceError> {
+/// The [`Layout`] of `spec`; without `with_u` the U matrices are left out (only their column
+/// counts are used, for the weight shapes).
+pub(crate) fn layout(spec: &MaceSpec, with_u: bool) -> Result<Layout, MaceError> {
     let t_layers = spec.correlation.len();
     let n_el = spec.atomic_numbers.len();
     if t_layers == 0 || n_el == 0 || spec.atomic_energies.len() != n_el {
@@ -317,9 +318,15 @@ pub(crate) fn layout(spec: &MaceSpec) -> Result<Layout, MaceError> {
             let mut weights = std::collections::BTreeMap::new();
             for nu in 1..=nu_max {
                 let u_name = format!("{prefix}.U_matrix_{nu}");
-                let (u, shape) = u_matrix_real(&coupling, out.ir, nu);
-                let n_k = *shape.last().unwrap_or(&0);
-                fixed.insert(u_name.clone(), (u, shape));
+                // Counting parameters needs only K; building U^3 for l = 3 takes ~100 ms in wasm.
+                let n_k = if with_u {
+                    let (u, shape) = u_matrix_real(&coupling, out.ir, nu);
+                    let n_k = *shape.last().unwrap_or(&0);
+                    fixed.insert(u_name.clone(), (u, shape));
+                    n_k
+                } else {
+                    u_matrix_columns(&coupling, out.ir, nu)
+                };
                 u_matrices.insert(nu.to_string(), TensorRef { tensor: u_name });
                 // mace-torch stores ν = correlation as weights_max, then weights.0 = ν − 1, …
                 let w_name = if nu == nu_max {
@@ -453,7 +460,7 @@ impl MaceModel {
             meta,
             weights: shapes,
             fixed: mut tensors,
-        } = layout(spec)?;
+        } = layout(spec, true)?;
         let mut rng = SplitMix64::new(seed);
         for (name, shape) in shapes {
             let n: usize = shape.iter().product();
@@ -512,7 +519,7 @@ mod tests {
                 mut meta,
                 weights: shapes,
                 fixed,
-            } = layout(&spec).unwrap();
+            } = layout(&spec, true).unwrap();
             for (t, a) in h["avg"].as_array().unwrap().iter().enumerate() {
                 meta.interactions[t].avg_num_neighbors = a.as_f64().unwrap();
             }
@@ -589,6 +596,10 @@ mod tests {
             scale_shift: Some((1.0, 0.0)),
         };
         assert_eq!(spec.num_parameters().unwrap(), 37_840);
+        // the counted columns equal those of the built U matrices
+        let with = layout(&spec, true).unwrap().weights;
+        let without = layout(&spec, false).unwrap().weights;
+        assert_eq!(with, without);
     }
 
     #[test]

@@ -101,3 +101,58 @@ pub fn u_matrix_real(irreps: &[Irrep], irrep_out: Irrep, nu: usize) -> (Vec<f64>
     shape.push(k);
     (data, shape)
 }
+
+/// The number of columns K of [`u_matrix_real`] (coupling paths of `nu` inputs ending in
+/// `irrep_out`), counted on the irreps alone: what a parameter count needs, without the tensors.
+pub(crate) fn u_matrix_columns(irreps: &[Irrep], irrep_out: Irrep, nu: usize) -> usize {
+    // paths[k] = (final irrep, number of paths ending in it) after k + 1 inputs
+    let mut counts: Vec<(Irrep, usize)> = irreps.iter().map(|&ir| (ir, 1)).collect();
+    for _ in 1..nu.max(1) {
+        let mut next: Vec<(Irrep, usize)> = Vec::new();
+        for &(left, n) in &counts {
+            for &ir in irreps {
+                for out in left.mul(&ir) {
+                    match next.iter_mut().find(|(i, _)| *i == out) {
+                        Some((_, c)) => *c += n,
+                        None => next.push((out, n)),
+                    }
+                }
+            }
+        }
+        counts = next;
+    }
+    counts
+        .iter()
+        .filter(|(ir, _)| *ir == irrep_out)
+        .map(|(_, n)| n)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::so3::Parity;
+
+    #[test]
+    fn column_counts_equal_the_built_tensors() {
+        for l_max in 1..=3 {
+            let irreps: Vec<Irrep> = (0..=l_max).map(Irrep::sh).collect();
+            for nu in 1..=3 {
+                for l in 0..=3 {
+                    for p in [Parity::Even, Parity::Odd] {
+                        let out = Irrep::new(l, p);
+                        if l_max == 3 && nu == 3 && l > 1 {
+                            continue; // large tensors; the counts are covered by smaller cases
+                        }
+                        let (_, shape) = u_matrix_real(&irreps, out, nu);
+                        assert_eq!(
+                            u_matrix_columns(&irreps, out, nu),
+                            shape[shape.len() - 1],
+                            "{l_max} {nu} {out}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
