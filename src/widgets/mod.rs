@@ -11,12 +11,16 @@ mod ace_fit;
 mod ace_invariance;
 mod arrows;
 mod bars;
+mod body_order;
 mod canvas;
 mod clebsch_gordan;
 mod controls;
 mod correlation_order;
+mod design_space;
+mod equation_steps;
 mod equivariance;
 mod equivariant_layer;
+mod experiment;
 mod frame;
 mod gate;
 mod incompleteness;
@@ -268,6 +272,57 @@ static CATALOGUE: &[WidgetInfo] = &[
             ParamInfo { key: "play", default: "0", help: "1 starts playing at once (not under prefers-reduced-motion)" },
         ],
     },
+    WidgetInfo {
+        name: "design-space",
+        title: "The design space of equivariant potentials",
+        summary: "Every axis of the Multi-ACE design space as a control, the eight published models as named points on a map of layers and body order, the derived body orders, receptive field, sizes and cost; \"Run it\" instantiates the point as a random-weight MACE model and checks its rotation invariance.",
+        chapter: "04-multi-ace-framework",
+        params: &[
+            ParamInfo { key: "model", default: "MACE", help: "ACE | SchNet | DimeNet | PaiNN | NequIP | Allegro | BOTNet | MACE | custom (the axes below override it)" },
+            ParamInfo { key: "basis", default: "tp", help: "one-particle basis: tp | ace | distance | edge-angle | edge-tp" },
+            ParamInfo { key: "layers", default: "2", help: "layers T, 1..=6" },
+            ParamInfo { key: "nu", default: "3", help: "correlation order ν, 1..=4: one value for all layers or a list per layer (3,2)" },
+            ParamInfo { key: "lmax", default: "3", help: "degree l_max of the spherical harmonics, 0..=6" },
+            ParamInfo { key: "L", default: "2", help: "degree L_max of the messages, 0..=3" },
+            ParamInfo { key: "update", default: "linear", help: "linear | nonlinear" },
+            ParamInfo { key: "readout", default: "nonlinear", help: "linear | nonlinear" },
+            ParamInfo { key: "rcut", default: "5", help: "cutoff in Å, 2..=8" },
+            ParamInfo { key: "channels", default: "16", help: "channels per irrep, 1..=64" },
+            ParamInfo { key: "molecule", default: "ethanol", help: "molecule for \"Run it\": water | methane | ethanol | benzene | aspirin" },
+            ParamInfo { key: "seed", default: "1", help: "seed of the random weights, 0..=999999" },
+        ],
+    },
+    WidgetInfo {
+        name: "body-order",
+        title: "How far and how many: body order and receptive field",
+        summary: "The body order 1 + n_T of linear message passing for ν = 1…4 and T = 1…6 with its recursion, and a molecule coloured by the number of layers after which each atom can influence a chosen centre.",
+        chapter: "04-multi-ace-framework",
+        params: &[
+            ParamInfo { key: "nu", default: "2", help: "correlation order ν, 1..=4" },
+            ParamInfo { key: "layers", default: "3", help: "layers T, 1..=6" },
+            ParamInfo { key: "molecule", default: "ethanol", help: "water | methane | ethanol | benzene | aspirin" },
+            ParamInfo { key: "rcut", default: "3", help: "cutoff radius in Å, 1.5..=6" },
+            ParamInfo { key: "atom", default: "3", help: "centre atom (index from 0; 3 is ethanol's hydroxyl H, other molecules start at 0)" },
+        ],
+    },
+    WidgetInfo {
+        name: "equation-steps",
+        title: "The Multi-ACE equations, step by step",
+        summary: "The one-particle basis, pooling, the product basis, the message, the update and the readout revealed one at a time as the paper's four equations, each with the widget and the core function that computes it and a live number for ethanol.",
+        chapter: "04-multi-ace-framework",
+        params: &[
+            ParamInfo { key: "step", default: "1", help: "the step shown, 1..=6" },
+        ],
+    },
+    WidgetInfo {
+        name: "experiment",
+        title: "Correlation order and layers: our ν × T experiment",
+        summary: "Six MACE models trained with mace-torch on the book's GFN2-xTB ethanol data, ν = 1…3 × T = 1, 2: parameters, train time and test errors as a table and a plot (our reproduction, not the paper's benchmark).",
+        chapter: "04-multi-ace-framework",
+        params: &[
+            ParamInfo { key: "metric", default: "forces", help: "plotted test error: forces | energy" },
+        ],
+    },
 ];
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
@@ -312,6 +367,10 @@ pub fn widget_view(name: &str, query: &str, embedded: bool) -> AnyView {
         "correlation-order" => correlation_order::view(query, embedded),
         "mace-energy" => mace_energy::view(query, embedded),
         "mace-md" => mace_md::view(query, embedded),
+        "design-space" => design_space::view(query, embedded),
+        "body-order" => body_order::view(query, embedded),
+        "equation-steps" => equation_steps::view(query, embedded),
+        "experiment" => experiment::view(query, embedded),
         _ => {
             let names = catalogue()
                 .iter()
