@@ -1,11 +1,19 @@
-// trunk post_build hook: makes a release build's index.html safe and hostable. Debug builds
-// (`trunk serve`) are left alone: the dev server injects its live-reload script after this hook
-// runs, so no hash computed here could allow it, and it answers deep links itself.
-// 1. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
-//    inline bootstrap <script> (and, under `trunk serve`, a live-reload one) and has no nonce option,
-//    so every inline script is allowed by its sha256 hash; WebAssembly needs 'wasm-unsafe-eval'.
-// 2. Copies of index.html at every route (chapter/<slug>/index.html, embed/<name>/index.html) and
-//    404.html, so deep links answer on any static host, not only under `trunk serve`.
+// trunk post_build hook: makes a build's index.html safe, hostable and usable offline.
+// Every build (also `trunk serve`):
+// 1. slides/: the reveal.js deck of examples/slides (copied by trunk) gets reveal.js itself from
+//    node_modules (npm's reveal.js, pinned in package.json) in slides/reveal/, never from a CDN.
+// 2. figures/figures.json: the list of the SVGs in figures/ (copied by trunk), which the /figures
+//    gallery shows.
+// Release builds only (the dev server injects its live-reload script after this hook runs, so no
+// hash computed here could allow it, and it answers deep links itself):
+// 3. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
+//    inline bootstrap <script> and has no nonce option, so every inline script is allowed by its
+//    sha256 hash; WebAssembly needs 'wasm-unsafe-eval'.
+// 4. sw.js, the service worker (template assets/offline/sw.js): precache list = the app shell with
+//    trunk's hashed file names; cache name = a hash of every file of the build, so a new deployment
+//    replaces the old caches. A <meta name="multiace-sw"> tells sw-register.js to register it.
+// 5. Copies of index.html at every route (chapter/<slug>/, embed/<name>/, figures/) and 404.html,
+//    so deep links answer on any static host (GitHub Pages included), not only under `trunk serve`.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,14 +23,46 @@ if (!staging) {
   console.error('post-build: TRUNK_STAGING_DIR is not set (run by trunk as a post_build hook)');
   process.exit(1);
 }
-if (process.env.TRUNK_PROFILE !== 'release') {
-  console.log('post-build: debug build, no CSP and no route copies');
+const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+const release = process.env.TRUNK_PROFILE === 'release';
+
+// 1. reveal.js for the slides.
+const slides = path.join(staging, 'slides');
+if (fs.existsSync(slides)) {
+  const reveal = path.join(source, 'node_modules', 'reveal.js');
+  if (!fs.existsSync(path.join(reveal, 'dist', 'reveal.js'))) {
+    console.error('post-build: node_modules/reveal.js is missing: run scripts/setup.sh (npm ci)');
+    process.exit(1);
+  }
+  const out = path.join(slides, 'reveal');
+  fs.mkdirSync(path.join(out, 'theme'), { recursive: true });
+  // serif.css uses system fonts (white.css inlines 570 KB of fonts; simple.css imports Google Fonts).
+  for (const f of ['reveal.js', 'reveal.css', 'reset.css', 'theme/serif.css']) {
+    fs.copyFileSync(path.join(reveal, 'dist', f), path.join(out, f));
+  }
+  fs.copyFileSync(path.join(reveal, 'LICENSE'), path.join(out, 'LICENSE'));
+}
+
+// 2. The figures list.
+const figures = path.join(staging, 'figures');
+if (fs.existsSync(figures)) {
+  const list = fs.readdirSync(figures).filter((f) => f.endsWith('.svg')).sort().map((file) => {
+    const head = fs.readFileSync(path.join(figures, file), 'utf8').slice(0, 2000);
+    const attr = (name) => Number(head.match(new RegExp(`<svg[^>]*\\s${name}="([0-9.]+)`))?.[1] ?? 0);
+    return { file, width: attr('width'), height: attr('height'), bytes: fs.statSync(path.join(figures, file)).size };
+  });
+  fs.writeFileSync(path.join(figures, 'figures.json'), `${JSON.stringify(list, null, 1)}\n`);
+}
+
+if (!release) {
+  console.log('post-build: debug build, no CSP, no service worker, no route copies');
   process.exit(0);
 }
-const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+
 const htmlPath = path.join(staging, 'index.html');
 let html = fs.readFileSync(htmlPath, 'utf8');
 
+// 3. The policy.
 const hashes = [];
 for (const match of html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
   hashes.push(`'sha256-${crypto.createHash('sha256').update(match[1], 'utf8').digest('base64')}'`);
@@ -35,18 +75,39 @@ const policy = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
 ].join('; ');
 const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
 html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
-html = html.replace(/<head>/i, `<head>\n    ${meta}`);
+html = html.replace(/<meta name="multiace-sw"[^>]*>\s*/i, '');
+html = html.replace(/<head>/i, `<head>\n    ${meta}\n    <meta name="multiace-sw" content="sw.js">`);
 fs.writeFileSync(htmlPath, html);
 
-// Routes: one chapter per chapters/NN_name.md (slug NN-name), one widget per entry of the registry's
-// catalogue in src/widgets/mod.rs (its `name: "…"` fields).
-const routes = ['embed'];
+// 4. The service worker. Precache: index.html, the top-level js/wasm/css (trunk's hashed names and
+// sw-register.js), wasm-bindgen snippets, fonts and icons. Models, datasets, figures and slides
+// are cached when first fetched.
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+  const p = path.join(dir, e.name);
+  return e.isDirectory() ? walk(p) : [path.relative(staging, p).split(path.sep).join('/')];
+});
+const files = walk(staging).filter((f) => f !== 'sw.js').sort();
+const precache = files.filter((f) => f === 'index.html'
+  || (!f.includes('/') && /\.(js|wasm|css)$/.test(f))
+  || /^(snippets|fonts|icons)\//.test(f));
+const version = crypto.createHash('sha256');
+for (const f of files) version.update(`${f}\0`).update(fs.readFileSync(path.join(staging, f)));
+const buildHash = version.digest('hex').slice(0, 16);
+const template = fs.readFileSync(path.join(source, 'assets', 'offline', 'sw.js'), 'utf8');
+fs.writeFileSync(path.join(staging, 'sw.js'), template
+  .replace("'__VERSION__'", JSON.stringify(buildHash))
+  .replace('__PRECACHE__', JSON.stringify(precache)));
+
+// 5. Routes: one chapter per chapters/NN_name.md (slug NN-name), one widget per entry of the
+// registry's catalogue in src/widgets/mod.rs (its `name: "…"` fields), the figures gallery.
+const routes = ['embed', 'figures'];
 for (const file of fs.readdirSync(path.join(source, 'chapters')).filter((f) => f.endsWith('.md'))) {
   routes.push(`chapter/${file.replace(/\.md$/, '').replaceAll('_', '-')}`);
 }
@@ -57,4 +118,5 @@ for (const route of routes) {
   fs.writeFileSync(path.join(staging, route, 'index.html'), html);
 }
 fs.writeFileSync(path.join(staging, '404.html'), html);
-console.log(`post-build: CSP with ${hashes.length} script hash(es); ${routes.length} route copies + 404.html`);
+console.log(`post-build: CSP with ${hashes.length} script hash(es); sw.js version ${buildHash}, `
+  + `${precache.length} files precached; ${routes.length} route copies + 404.html`);

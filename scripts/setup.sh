@@ -41,8 +41,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   say "installing node and npm from Debian"
   $(command -v sudo || true) apt-get install -y nodejs npm
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing node tools (binaryen, playwright-core)"
+#    reveal.js is vendored into the example slides by the post-build hook (never a CDN).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/reveal.js/dist/reveal.js ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing node tools (binaryen, playwright-core, reveal.js)"
   npm ci --no-audit --no-fund
 fi
 

@@ -1,7 +1,9 @@
 // A tiny static file server for the built site (dist/), used by the browser tests and the
 // measurement script. Like a static host with a 404.html fallback, unknown paths without a
 // file extension get index.html, so client-side routes survive a reload.
-// Usage: node scripts/static-server.mjs [dir=dist] [port=8090]
+// Usage: node scripts/static-server.mjs [dir=dist] [port=8090] [base=/]
+//   base: serve the site under a sub-path, as GitHub Pages does for a project site
+//   (`trunk build --public-url /multiace/` → base /multiace/); paths outside it answer 404.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,14 +17,37 @@ const types = {
   '.xyz': 'text/plain', '.ico': 'image/x-icon', '.webmanifest': 'application/manifest+json',
 };
 
-export function startServer(dir = root, listenPort = port) {
+/**
+ * Serve `dir` on 127.0.0.1:`listenPort` (0 = a free port). Options:
+ * - `base`: the sub-path the site lives under ("/" by default; "/multiace/" like a project page);
+ * - `redirectDirs`: answer a directory without its trailing slash with a 301 to the slash, as
+ *   GitHub Pages and most static hosts do (so relative links in /slides/index.html resolve);
+ * - `pages404`: answer an unknown path with 404.html and status 404, as GitHub Pages does,
+ *   instead of index.html with 200.
+ */
+export function startServer(dir = root, listenPort = port, options = {}) {
+  const base = `/${(options.base ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (!url.pathname.startsWith(base) && url.pathname !== base.slice(0, -1)) {
+      res.writeHead(404); res.end('not found (outside the base path)'); return;
+    }
+    const rel = url.pathname.slice(base.length - 1) || '/';
+    let file = path.join(dir, decodeURIComponent(rel));
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (options.redirectDirs && !url.pathname.endsWith('/')) {
+        res.writeHead(301, { location: `${url.pathname}/${url.search}` }); res.end(); return;
+      }
+      file = path.join(file, 'index.html');
+    }
     if (!fs.existsSync(file)) {
       if (path.extname(file)) { res.writeHead(404); res.end('not found'); return; }
+      if (options.pages404 && fs.existsSync(path.join(dir, '404.html'))) {
+        res.writeHead(404, { 'content-type': types['.html'] });
+        fs.createReadStream(path.join(dir, '404.html')).pipe(res);
+        return;
+      }
       file = path.join(dir, 'index.html');
     }
     res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
@@ -32,5 +57,6 @@ export function startServer(dir = root, listenPort = port) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  startServer().then(() => console.log(`serving ${root} on http://127.0.0.1:${port}`));
+  const base = process.argv[4] ?? '/';
+  startServer(root, port, { base }).then(() => console.log(`serving ${root} on http://127.0.0.1:${port}${base}`));
 }

@@ -1,5 +1,7 @@
 //! Router and layout: the book pages share a header and a table of contents; the embed pages
-//! (`/embed/:name`, for lecturers' slides) show a widget alone with a link back to the book.
+//! (`/embed/:name`, for lecturers' slides) show a widget alone with a link back to the book;
+//! `/embed` is the catalogue of widgets (parameters, live preview, iframe snippet) and `/figures`
+//! the gallery of the CLI's figures (`gallery.rs`).
 
 use crate::chapter::{self, ChapterData, ChapterPage, CHAPTERS};
 use crate::landing::Landing;
@@ -11,6 +13,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::path;
+use wasm_bindgen::JsValue;
+
+/// The figures gallery lives beside the app (src/gallery.rs) and is used only by its route.
+#[path = "gallery.rs"]
+mod gallery;
+use gallery::FiguresPage;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -20,6 +28,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Shell current=None><Landing/></Shell> }/>
                 <Route path=path!("/chapter/:slug") view=ChapterRoute/>
                 <Route path=path!("/embed") view=EmbedCatalogue/>
+                <Route path=path!("/figures") view=|| view! { <Shell current=None><FiguresPage/></Shell> }/>
                 <Route path=path!("/embed/:name") view=EmbedWidget/>
             </Routes>
         </Router>
@@ -155,6 +164,9 @@ fn Toc(current: Option<&'static ChapterData>) -> impl IntoView {
         <p class="toc-heading">"Tools"</p>
         <ul class="toc-tools">
             <li><A href=site_path("/embed")>"Widget catalogue (for slides)"</A></li>
+            <li><A href=site_path("/figures")>"Figures (SVG and PNG)"</A></li>
+            // A static page, not a route of the app: `rel=external` keeps the router out of it.
+            <li><a href=site_path("/slides/index.html") rel="external">"Example slides (reveal.js)"</a></li>
         </ul>
     }
 }
@@ -172,55 +184,145 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// `/embed`: every widget with its parameters, each linking to its stable embed URL.
+/// The `<iframe>` snippet for a widget at `src` (absolute URL), as the widgets' own "copy embed
+/// code" button writes it (`widgets/frame.rs`).
+fn iframe_snippet(src: &str, title: &str, height: u32) -> String {
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    format!(
+        "<iframe src=\"{}\" width=\"100%\" height=\"{height}\" loading=\"lazy\" allow=\"fullscreen\" title=\"{}\"></iframe>",
+        esc(src),
+        esc(title)
+    )
+}
+
+/// Height of the catalogue's previews and of the snippets' iframes, in CSS pixels.
+const PREVIEW_HEIGHT: u32 = 560;
+
+/// `navigator.clipboard.writeText`, where the browser offers it (not on plain http).
+async fn copy_to_clipboard(text: &str) -> bool {
+    let nav = window().navigator();
+    let has = js_sys::Reflect::get(&nav, &JsValue::from_str("clipboard"))
+        .map(|c| !c.is_undefined() && !c.is_null())
+        .unwrap_or(false);
+    has && wasm_bindgen_futures::JsFuture::from(nav.clipboard().write_text(text))
+        .await
+        .is_ok()
+}
+
+/// One widget of the catalogue: parameters, a live preview (lazy iframe of its embed page with
+/// the defaults) and the iframe snippet with a copy button.
+#[component]
+fn CatalogueItem(info: &'static crate::widgets::WidgetInfo) -> impl IntoView {
+    let embed = site_path(&format!("/embed/{}", info.name));
+    let defaults: Vec<String> = info
+        .params
+        .iter()
+        .map(|p| format!("{}={}", p.key, p.default))
+        .collect();
+    let example = if defaults.is_empty() {
+        embed.clone()
+    } else {
+        format!("{embed}?{}", defaults.join("&"))
+    };
+    let absolute = format!(
+        "{}{}",
+        window().location().origin().unwrap_or_default(),
+        example
+    );
+    let snippet = iframe_snippet(&absolute, info.title, PREVIEW_HEIGHT);
+    let preview = iframe_snippet(
+        &example,
+        &format!("Preview: {}", info.title),
+        PREVIEW_HEIGHT,
+    );
+    let chapter_link = chapter::find(info.chapter)
+        .map(|(_, ch)| view! { <A href=chapter::href(ch)>"Chapter " {ch.number}</A> });
+    let params = info
+        .params
+        .iter()
+        .map(|p| {
+            view! {
+                <tr><td><code>{p.key}</code></td><td><code>{p.default}</code></td><td>{p.help}</td></tr>
+            }
+        })
+        .collect_view();
+    let copied = RwSignal::new(None::<bool>);
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let on_copy = {
+        let snippet = snippet.clone();
+        move |_| {
+            let snippet = snippet.clone();
+            leptos::task::spawn_local(async move {
+                let ok = copy_to_clipboard(&snippet).await;
+                if !ok {
+                    // No clipboard here: select the text so Ctrl+C copies it.
+                    if let Some(t) = textarea.get_untracked() {
+                        let _ = t.focus();
+                        t.select();
+                    }
+                }
+                copied.set(Some(ok));
+                set_timeout(
+                    move || copied.set(None),
+                    std::time::Duration::from_millis(2500),
+                );
+            });
+        }
+    };
+    let rows = snippet.len().div_ceil(70).clamp(2, 5).to_string();
+    view! {
+        <li class="catalogue-item" data-widget=info.name>
+            <h2><A href=embed.clone()>{info.title}</A></h2>
+            <p class="catalogue-meta"><code>{info.name}</code> " · " {chapter_link}</p>
+            <p>{info.summary}</p>
+            {(!info.params.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th>"Parameter"</th><th>"Default"</th><th>"Meaning"</th></tr></thead>
+                        <tbody>{params}</tbody>
+                    </table>
+                </div>
+            })}
+            <p class="catalogue-url">
+                "Embed URL: " <A href=example.clone()><code>{example.clone()}</code></A>
+            </p>
+            // Raw HTML: leptos has no typed `loading` attribute on <iframe>, and it must be set
+            // before `src` for the browser to defer the load. Both values are escaped.
+            <div class="catalogue-preview" inner_html=preview></div>
+            <div class="catalogue-snippet">
+                <label>
+                    <span>"Embed code"</span>
+                    <textarea node_ref=textarea readonly rows=rows spellcheck="false"
+                        on:focus=move |_| {
+                            if let Some(t) = textarea.get_untracked() {
+                                t.select();
+                            }
+                        }
+                    >{snippet.clone()}</textarea>
+                </label>
+                <button type="button" class="copy-snippet" on:click=on_copy>
+                    {move || match copied.get() {
+                        Some(true) => "Copied ✓",
+                        Some(false) => "Press Ctrl+C to copy",
+                        None => "Copy embed code",
+                    }}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// `/embed`: every widget with its parameters, a live preview and its iframe snippet.
 #[component]
 fn EmbedCatalogue() -> impl IntoView {
     set_title(&format!("Widget catalogue · {BOOK_TITLE}"));
     let rows = catalogue()
         .iter()
-        .map(|w| {
-            let embed = site_path(&format!("/embed/{}", w.name));
-            let defaults: Vec<String> = w
-                .params
-                .iter()
-                .map(|p| format!("{}={}", p.key, p.default))
-                .collect();
-            let example = if defaults.is_empty() {
-                embed.clone()
-            } else {
-                format!("{embed}?{}", defaults.join("&"))
-            };
-            let chapter_link = chapter::find(w.chapter).map(|(_, ch)| {
-                view! { <A href=chapter::href(ch)>"Chapter " {ch.number}</A> }
-            });
-            let params = w
-                .params
-                .iter()
-                .map(|p| {
-                    view! {
-                        <tr><td><code>{p.key}</code></td><td><code>{p.default}</code></td><td>{p.help}</td></tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <li class="catalogue-item" data-widget=w.name>
-                    <h2><A href=embed.clone()>{w.title}</A></h2>
-                    <p class="catalogue-meta"><code>{w.name}</code> " · " {chapter_link}</p>
-                    <p>{w.summary}</p>
-                    {(!w.params.is_empty()).then(|| view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead><tr><th>"Parameter"</th><th>"Default"</th><th>"Meaning"</th></tr></thead>
-                                <tbody>{params}</tbody>
-                            </table>
-                        </div>
-                    })}
-                    <p class="catalogue-url">
-                        "Embed URL: " <A href=example.clone()><code>{example.clone()}</code></A>
-                    </p>
-                </li>
-            }
-        })
+        .map(|w| view! { <CatalogueItem info=w/> })
         .collect_view();
     let empty = catalogue().is_empty();
     view! {
@@ -231,7 +333,8 @@ fn EmbedCatalogue() -> impl IntoView {
                     "Every widget of the book has a stable address that shows it alone, without the book around it, "
                     "ready for an " <code>"<iframe>"</code> " in slides or a course page. Its state is set in the query "
                     "string; add " <code>"theme=dark"</code> " or " <code>"theme=light"</code>
-                    " to fix the colours. Each widget's “copy embed code” button gives the snippet."
+                    " to fix the colours. Below each widget: a live preview with its defaults and the embed code. "
+                    "An example deck: " <a href=site_path("/slides/index.html") rel="external">"reveal.js slides with three widgets"</a> "."
                 </p>
                 {empty.then(|| view! { <p>"No widgets are registered yet."</p> })}
                 <ul class="catalogue-list">{rows}</ul>

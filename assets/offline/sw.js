@@ -1,0 +1,71 @@
+// Service worker of Multi-ACE Learning: after the first visit the book works without a network.
+// This file is a template: the release build's post-build hook (scripts/post-build.mjs) fills in
+// VERSION (a hash of every file of the build) and PRECACHE (the app shell: index.html, the
+// hashed wasm/js/css, fonts, icons) and writes it as sw.js at the site root. Debug builds
+// (`trunk serve`) have no service worker.
+//
+// Strategy
+// - install: precache the app shell into a cache named after the build (`multiace-<VERSION>`);
+// - activate: delete every other `multiace-*` cache, so a new deployment never serves old files;
+// - page navigations: network first (always the deployed HTML when online), the cached copy or
+//   the app shell (client-side routes) when offline;
+// - everything else under the scope (hashed assets, models, datasets, figures, the slides):
+//   the cache first, else the network, storing what it got (models and datasets on first use).
+// Nothing outside the site's origin and scope is touched.
+const VERSION = '__VERSION__';
+const PRECACHE = __PRECACHE__;
+const CACHE = `multiace-${VERSION}`;
+const SCOPE = self.registration.scope;
+const SHELL = new URL('index.html', SCOPE).href;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // trunk's hashed files (name-<hash>.js/.wasm/.css) may come from the HTTP cache: the page has
+    // just downloaded them, and a name never changes its content. Everything else skips the HTTP
+    // cache (`reload`): it must be this build's.
+    const hashed = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css)$/;
+    await cache.addAll(PRECACHE.map((p) => new Request(new URL(p, SCOPE).href,
+      { cache: hashed.test(p) ? 'default' : 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith('multiace-') && key !== CACHE) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+const storable = (response) => response && response.ok && response.type === 'basic';
+
+async function navigate(request) {
+  const cache = await caches.open(CACHE);
+  const key = request.url.split('#')[0].split('?')[0];
+  try {
+    const response = await fetch(request);
+    if (storable(response)) cache.put(key, response.clone());
+    return response;
+  } catch (offline) {
+    return (await cache.match(key)) ?? (await cache.match(SHELL)) ?? Response.error();
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (storable(response)) cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
+  if (request.headers.has('range')) return;
+  event.respondWith(request.mode === 'navigate' ? navigate(request) : cacheFirst(request));
+});
