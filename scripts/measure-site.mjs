@@ -14,6 +14,9 @@ import { CHROMIUM_ARGS, CHAPTER00_WIDGETS } from '../tests/e2e/harness.mjs';
 const CHAPTER01_WIDGETS = ['neighbour-density', 'radial-basis', 'ace-invariance', 'incompleteness'];
 // Chapter 02's canvases (`irreps-calculator` has none: it is text and tables).
 const CHAPTER02_WIDGETS = ['vector-products', 'equivariant-layer', 'gate'];
+// Canvas widgets of chapters 03 and 04 (mace-energy and mace-md have their own measurements below;
+// mace-architecture and equation-steps are HTML without a canvas).
+const CHAPTER03_04_WIDGETS = ['correlation-order', 'design-space', 'body-order', 'experiment'];
 
 const dist = path.resolve(process.argv[2] ?? 'target/e2e-dist');
 const frames = Number(process.argv[3] ?? 60);
@@ -98,8 +101,9 @@ const tti = {
   'chapter-01': await timeToInteractive('/chapter/01-atomic-cluster-expansion', 'article.chapter .widget canvas[data-draws]'),
   'chapter-02': await timeToInteractive('/chapter/02-equivariant-neural-networks', 'article.chapter .widget canvas[data-draws]'),
   'chapter-03': await timeToInteractive('/chapter/03-mace', 'article.chapter .widget canvas[data-draws]'),
+  'chapter-04': await timeToInteractive('/chapter/04-multi-ace-framework', 'article.chapter .widget canvas[data-draws]'),
 };
-const MEASURED = [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS, ...CHAPTER02_WIDGETS];
+const MEASURED = [...CHAPTER00_WIDGETS, ...CHAPTER01_WIDGETS, ...CHAPTER02_WIDGETS, ...CHAPTER03_04_WIDGETS];
 for (const n of MEASURED) {
   tti[`embed/${n}`] = await timeToInteractive(`/embed/${n}`, `.widget[data-widget="${n}"] canvas[data-draws]`);
 }
