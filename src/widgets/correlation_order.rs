@@ -28,7 +28,7 @@ use super::mace_architecture::{
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
 use super::params::Params;
-use super::upload::upload_control_checked;
+use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{AtomStyle, Molecule, MoleculePainter};
 
@@ -528,13 +528,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         true
     };
     let on_upload = Callback::new(move |st: Structure| {
-        let label = st
-            .info
-            .iter()
-            .find(|(k, _)| k == "comment")
-            .map(|(_, v)| v.trim().chars().take(40).collect::<String>())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("your file ({} atoms)", st.len()));
+        let label = upload_label(&st);
         if !change_molecule(UPLOAD, &st) {
             return false;
         }

@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::params::Params;
-use super::upload::upload_control_checked;
+use super::upload::{upload_control_checked, upload_label};
 use super::view3d::molecule::{builtin_xyz, first_frame};
 
 /// The molecules of the chapter-03 widgets (all made of H, C and O, the shipped model's elements).
@@ -952,13 +952,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         }
     };
     let on_upload = Callback::new(move |st: Structure| {
-        let label = st
-            .info
-            .iter()
-            .find(|(k, _)| k == "comment")
-            .map(|(_, v)| v.trim().chars().take(40).collect::<String>())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("your file ({} atoms)", st.len()));
+        let label = upload_label(&st);
         // a molecule the current model cannot evaluate is refused, the previous one kept
         if let Some(a) = arch.get_untracked() {
             if let Err(e) = evaluate(&a.model, &a.summary.e0, &st) {

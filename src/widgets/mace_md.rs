@@ -34,7 +34,7 @@ use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
-use super::upload::upload_control;
+use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{builtin_xyz, first_frame, Element, Molecule, MoleculePainter};
 
@@ -636,19 +636,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         }
     };
     let on_upload = Callback::new(move |st: Structure| {
-        let label = st
-            .info
-            .iter()
-            .find(|(k, _)| k == "comment")
-            .map(|(_, v)| v.trim().chars().take(40).collect::<String>())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| format!("your file ({} atoms)", st.len()));
+        let label = upload_label(&st);
         let previous = scene.try_update_value(|s| s.uploaded.replace(st)).flatten();
         if change(UPLOAD) {
             upload_name.set(Some(label));
             save();
+            true
         } else {
             scene.try_update_value(|s| s.uploaded = previous);
+            false
         }
     });
     let on_model = Callback::new(move |m: Rc<MaceModel>| model.set(Some(m)));
@@ -859,7 +855,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         </select>
                         <span></span>
                     </label>
-                    {upload_control(on_upload)}
+                    {upload_control_checked(on_upload)}
                     {model_upload_control(on_model)}
                 </fieldset>
             </div>

@@ -30,7 +30,7 @@ use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
-use super::upload::upload_control;
+use super::upload::{upload_control, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{
     builtin_xyz, element, first_frame, AtomStyle, Molecule, MoleculePainter,
@@ -632,13 +632,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let on_upload = Callback::new(move |s: Structure| {
         let n = s.len();
-        let label = s
-            .info
-            .iter()
-            .find(|(k, _)| k == "comment")
-            .map(|(_, v)| v.trim().chars().take(40).collect::<String>())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| format!("your file ({n} atoms)"));
+        let label = upload_label(&s);
         if centre.get_untracked() >= n {
             centre.set(0);
         }

@@ -63,6 +63,17 @@ fn parse_upload(text: &str, file_name: &str) -> Result<(Structure, String), Stri
     Ok((first, note))
 }
 
+/// The name a widget's molecule menu shows for an uploaded structure: the comment line's `comment=`
+/// (at most 40 characters), or "your file (N atoms)".
+pub fn upload_label(s: &Structure) -> String {
+    s.info
+        .iter()
+        .find(|(k, _)| k == "comment")
+        .map(|(_, v)| v.trim().chars().take(40).collect::<String>())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| format!("your file ({} atoms)", s.len()))
+}
+
 /// The outcome of the last load, shown under the button.
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
