@@ -3,8 +3,8 @@
 # `--public-url /multiace/` (the command .github/workflows/pages.yml runs, with the repository's
 # name), served under /multiace/ with GitHub Pages' 404.html behaviour, then the sub-path test of
 # tests/e2e/hosting.test.mjs (landing, chapter and embed deep links, figures, slides, a 404, the
-# service worker's scope). Not part of scripts/test.sh: the second build reruns wasm-bindgen and
-# wasm-opt (~2–3 minutes on 2 cores) for a difference of one index.html.
+# service worker's scope). The last step of scripts/test.sh; the second build reruns wasm-bindgen
+# and wasm-opt (~2–3 minutes on 2 cores) for a difference of one index.html.
 #   scripts/test-subpath.sh [base=/multiace/]
 set -euo pipefail
 cd "$(dirname "$0")/.."

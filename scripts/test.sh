@@ -27,3 +27,6 @@ trunk build --release --offline=true --dist "$E2E_DIST"
 
 step "end-to-end tests (playwright-core driving Debian's chromium)"
 E2E_DIST="$E2E_DIST" node --test --test-concurrency=1 tests/e2e/
+
+step "the site under a sub-path, as GitHub Pages serves it (--public-url /multiace/)"
+scripts/test-subpath.sh

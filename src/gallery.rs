@@ -67,7 +67,16 @@ fn caption(stem: &str) -> String {
             "Radial basis “{kind}”: six functions with their cutoff envelope, r_cut = 5 Å"
         );
     }
-    stem.to_string()
+    let fixed = match stem {
+        "fig02_activations" => "e3nn's normalised activations c·φ(x) over the N(0, 1) density that fixes c, with each one's parity",
+        "fig03_correlation_orders_ethanol" => "The shipped MACE model on ethanol: each correlation order's contribution to every site energy, and their sum E_i − E0(z_i)",
+        "fig03_md_energies_ethanol" => "200 fs of NVE dynamics of ethanol with the shipped MACE model (300 K, 0.5 fs steps): kinetic and potential energy trade, the total stays flat",
+        "fig04_design_space" => "Published models in the design space: layers T against the body order of their features; grey curves are uniform linear models with ν = 1…4",
+        "fig04_experiment_forces" => "Our ν × T experiment (mace-torch on the book's GFN2-xTB ethanol data): test force RMSE against ν, one line per T",
+        "fig04_experiment_energy" => "Our ν × T experiment (mace-torch on the book's GFN2-xTB ethanol data): test energy RMSE against ν, one line per T",
+        _ => stem,
+    };
+    fixed.to_string()
 }
 
 fn js_err(e: JsValue) -> String {

@@ -66,6 +66,7 @@ pub fn Landing() -> impl IntoView {
                 <p class="actions">
                     <A href=first attr:class="button primary">"Start with chapter 00"</A>
                     <A href=path("/embed") attr:class="button">"Browse the widgets"</A>
+                    <A href=path("/figures") attr:class="button">"Figures"</A>
                 </p>
             </div>
             <h2>"The learning route"</h2>
@@ -78,6 +79,13 @@ pub fn Landing() -> impl IntoView {
                 "widgets, change their parameters, and try the exercises at the end of each section — they check "
                 "your answer at once and explain it. The same Rust code that draws the widgets is available "
                 "from the command line, so the numbers you see here can be reproduced on your own structures."
+            </p>
+            <p>
+                "Teaching with it: every widget has its own address whose query sets its state, and "
+                <A href=path("/embed")>"the widget catalogue"</A>
+                " gives the snippet to put it in a slide. "
+                <A href=path("/figures")>"The figures"</A>
+                " of every chapter are there as SVG and PNG, drawn by the same code from the book's own data."
             </p>
         </section>
     }

@@ -24,7 +24,7 @@ use wasm_bindgen::JsCast;
 
 use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -33,8 +33,6 @@ use super::view3d::camera::{compose, default_view, draw_axes, Camera};
 use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
 /// Largest translation from the starting pose (Å): the camera leaves room for it.
 const MAX_SHIFT: f64 = 1.5;
@@ -828,21 +826,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            let mut s = setup.get_untracked();
-                            if *n != molecule.get_untracked() {
-                                s.centre = if *n == "ethanol" { 1 } else { 0 };
-                            }
-                            if change(n, s, false) {
-                                save();
-                            }
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |n| {
+                        let mut s = setup.get_untracked();
+                        if n != molecule.get_untracked() {
+                            s.centre = if n == "ethanol" { 1 } else { 0 };
                         }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                        if change(n, s, false) {
+                            save();
+                        }
+                    })}
                 </label>
                 <label class="ctl">
                     <span class="ctl-name">"centre atom"</span>

@@ -17,7 +17,7 @@ use multiace_core::structure::{neighbour_list, Structure};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_architecture::{molecule_structure, prose, MOLECULES};
 use super::orbit::{self, DragTracker};
@@ -621,14 +621,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <legend>"molecule"</legend>
                     <label class="ctl">
                         <span class="ctl-name">"molecule"</span>
-                        <select data-testid="bo-molecule" prop:value=move || molecule.get() on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(n) = MOLECULES.iter().find(|n| **n == v) {
-                                set_molecule(n);
-                            }
-                        }>
-                            {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        </select>
+                        {molecule_select(molecule, &MOLECULES, None, "bo-molecule", set_molecule)}
                         <span></span>
                     </label>
                     <label class="ctl">

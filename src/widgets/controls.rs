@@ -46,3 +46,31 @@ pub fn radians(x: f64) -> String {
 pub fn degrees(x: f64) -> String {
     format!("{:.1}°", x.to_degrees())
 }
+
+/// The value of the molecule menu's entry for the reader's own file.
+pub const UPLOAD: &str = "upload";
+
+/// A widget's molecule menu: the shipped molecules `names`, then, while `upload_name` holds one,
+/// the reader's uploaded file under its name (value [`UPLOAD`]). `pick` gets the chosen entry —
+/// one of `names` or [`UPLOAD`] — and does the widget's own work (load, reset, save the URL).
+pub fn molecule_select(
+    molecule: RwSignal<&'static str>,
+    names: &'static [&'static str],
+    upload_name: Option<RwSignal<Option<String>>>,
+    testid: &'static str,
+    pick: impl Fn(&'static str) + 'static,
+) -> impl IntoView {
+    let on_change = move |ev| {
+        let v = event_target_value(&ev);
+        if let Some(n) = names.iter().chain([&UPLOAD]).find(|n| **n == v) {
+            pick(n);
+        }
+    };
+    view! {
+        <select data-testid=(!testid.is_empty()).then_some(testid)
+            prop:value=move || molecule.get() on:change=on_change>
+            {names.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
+            {move || upload_name.and_then(|u| u.get()).map(|f| view! { <option value=UPLOAD>{f}</option> })}
+        </select>
+    }
+}

@@ -12,19 +12,21 @@
 
 use std::rc::Rc;
 
+use super::bars;
+use super::controls::{molecule_select, UPLOAD};
 use leptos::html;
 use leptos::prelude::*;
-use multiace_core::mace::{EvalOptions, MaceModel, MaceWorkspace};
+use multiace_core::mace::{MaceModel, MaceWorkspace};
 use multiace_core::so3::{apply, mat_mul, transpose, Mat3, IDENTITY};
 use multiace_core::structure::Structure;
+use multiace_figures::{draw_order_bars, BarGeometry, BarMarks, ORDER_COLORS};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use super::bars;
 use super::canvas::{Frame, Painter};
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{
-    molecule_structure, now_ms, prose, reference_energies, MOLECULES, UPLOAD,
-};
+use super::mace_architecture::{molecule_structure, now_ms, prose, MOLECULES};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
 use super::params::Params;
@@ -32,8 +34,6 @@ use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{AtomStyle, Molecule, MoleculePainter};
 
-/// Colours of the orders ν = 1, 2, 3 (Okabe–Ito: blue, orange, green; safe for colour-blind readers).
-const NU_COLORS: [&str; 4] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7"];
 /// Ring around the highlighted atom (the book's focus orange).
 const RING: &str = "#e07b00";
 /// Largest molecule: every bar is an atom, and a drag re-evaluates the model ν + 1 times.
@@ -43,21 +43,16 @@ const MAX_NUMBERED: usize = 60;
 /// Step of shift+arrow keys moving the selected atom (Å).
 const KEY_STEP: f64 = 0.05;
 
-/// A loaded model with what the widget needs from its summary.
+/// A loaded model and its number of layers.
 struct Loaded {
     model: Rc<MaceModel>,
-    e0: Vec<f64>,
-    nu_max: usize,
     layers: usize,
 }
 
 impl Loaded {
     fn of(model: Rc<MaceModel>) -> Loaded {
-        let s = model.summary();
         Loaded {
-            nu_max: model.correlations().into_iter().max().unwrap_or(1).max(1),
-            layers: s.layers.len(),
-            e0: s.e0,
+            layers: model.num_interactions(),
             model,
         }
     }
@@ -94,62 +89,23 @@ impl Contrib {
 
 fn contributions(m: &Loaded, s: &Structure, ws: &mut MaceWorkspace) -> Result<Contrib, String> {
     let t0 = now_ms();
-    let e0 = reference_energies(&m.model, &m.e0, s);
-    let mut prev = e0.clone();
-    let mut contrib = Vec::with_capacity(m.nu_max);
-    for k in 1..=m.nu_max {
-        let out = m
-            .model
-            .evaluate(
-                s,
-                ws,
-                EvalOptions {
-                    max_correlation: k,
-                    forces: false,
-                },
-            )
-            .map_err(|e| e.to_string())?;
-        contrib.push(
-            out.energies
-                .iter()
-                .zip(&prev)
-                .map(|(a, b)| a - b)
-                .collect::<Vec<f64>>(),
-        );
-        prev = out.energies;
-    }
-    let full = m
+    let oc = m
         .model
-        .evaluate(
-            s,
-            ws,
-            EvalOptions {
-                max_correlation: usize::MAX,
-                forces: false,
-            },
-        )
+        .order_contributions(s, ws)
         .map_err(|e| e.to_string())?;
-    let totals: Vec<f64> = contrib.iter().map(|c| c.iter().sum()).collect();
-    let e0_sum: f64 = e0.iter().sum();
-    let check = totals.iter().sum::<f64>() + e0_sum - full.energy;
+    let totals = oc.totals();
+    let e0_sum: f64 = oc.e0.iter().sum();
+    let check = totals.iter().sum::<f64>() + e0_sum - oc.energy;
     Ok(Contrib {
         symbols: s.species.clone(),
-        contrib,
+        contrib: oc.per_order,
         totals,
         e0_sum,
-        full: full.energy,
+        full: oc.energy,
         check,
         ms: now_ms() - t0,
         layers: m.layers,
     })
-}
-
-/// Where the bars were drawn (device pixels), for hit-testing the pointer.
-#[derive(Clone, Copy, Debug, Default)]
-struct ChartGeom {
-    x0: f64,
-    group: f64,
-    n: usize,
 }
 
 /// Browser-side state: the molecule (centred; the reader's drags move its atoms), its starting
@@ -163,7 +119,7 @@ struct Scene {
     px_per_angstrom: f64,
     zoom: f64,
     ws: MaceWorkspace,
-    chart: ChartGeom,
+    chart: BarGeometry,
     numbers: Vec<String>,
 }
 
@@ -188,155 +144,40 @@ fn fmt_ev(x: f64) -> String {
     format!("{x:+.4}")
 }
 
-/// A round step for about `target` ticks over `range`.
-fn nice_step(range: f64, target: f64) -> f64 {
-    if !(range.is_finite() && range > 0.0) {
-        return 1.0;
-    }
-    let raw = range / target;
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let m = if f < 1.5 {
-        1.0
-    } else if f < 3.0 {
-        2.0
-    } else if f < 7.0 {
-        5.0
-    } else {
-        10.0
-    };
-    m * mag
+/// The CSS colour of order ν = k + 1, as the chart draws it.
+fn order_css(k: usize) -> String {
+    let c = ORDER_COLORS[k % ORDER_COLORS.len()];
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-/// Grouped bars: one group per atom, one bar per order, a tick at the group's sum.
-fn draw_chart(f: &Frame, c: &Contrib, selected: usize, hover: Option<usize>) -> ChartGeom {
-    let ctx = f.ctx;
-    let dpr = f.dpr;
-    let color = f.text_color();
-    let (w, h) = (f.width, f.height);
-    let n = c.n();
-    if n == 0 {
-        return ChartGeom::default();
-    }
-    let left = 56.0 * dpr;
-    let right = 8.0 * dpr;
-    let top = 14.0 * dpr;
-    let bottom = 30.0 * dpr;
-    let pw = (w - left - right).max(1.0);
-    let ph = (h - top - bottom).max(1.0);
-    let mut lo = 0.0f64;
-    let mut hi = 0.0f64;
-    for i in 0..n {
-        for k in &c.contrib {
-            let v = k.get(i).copied().unwrap_or(0.0);
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-        let s = c.atom_sum(i);
-        lo = lo.min(s);
-        hi = hi.max(s);
-    }
-    if !(lo.is_finite() && hi.is_finite()) {
-        return ChartGeom::default();
-    }
-    let span = (hi - lo).max(1e-6);
-    let step = nice_step(span, 5.0);
-    let lo = (lo / step).floor() * step;
-    let hi = (hi / step).ceil() * step;
-    let y = |v: f64| top + ph * (hi - v) / (hi - lo).max(1e-12);
-    let group = pw / n as f64;
-
-    // highlight bands
-    for (i, alpha) in [(Some(selected), 0.16), (hover, 0.08)] {
-        if let Some(i) = i.filter(|i| *i < n) {
-            ctx.set_global_alpha(alpha);
-            ctx.set_fill_style_str(RING);
-            ctx.fill_rect(left + group * i as f64, top, group, ph);
-        }
-    }
-    ctx.set_global_alpha(1.0);
-
-    // grid and y labels
-    bars::font(ctx, 11.0, dpr, "right");
-    ctx.set_stroke_style_str(&color);
-    ctx.set_fill_style_str(&color);
-    ctx.set_line_width(dpr);
-    let ticks = ((hi - lo) / step).round() as i64;
-    for t in 0..=ticks.clamp(0, 40) {
-        let v = lo + step * t as f64;
-        let yy = y(v).round();
-        ctx.set_global_alpha(if v.abs() < step * 1e-6 { 0.8 } else { 0.18 });
-        ctx.begin_path();
-        ctx.move_to(left, yy);
-        ctx.line_to(left + pw, yy);
-        ctx.stroke();
-        ctx.set_global_alpha(1.0);
-        let digits = if step >= 1.0 {
-            0
-        } else {
-            (-step.log10()).ceil() as usize
-        };
-        let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
-        bars::text(ctx, &format!("{v:.digits$}"), left - 5.0 * dpr, yy);
-    }
-    bars::font(ctx, 11.0, dpr, "left");
-    bars::text(ctx, "eV", 4.0 * dpr, top.max(8.0 * dpr));
-
-    // bars
-    let nu = c.contrib.len().max(1);
-    let inner = group * 0.8;
-    let bw = inner / nu as f64;
-    let zero = y(0.0);
-    for (k, vals) in c.contrib.iter().enumerate() {
-        ctx.begin_path();
-        for (i, &v) in vals.iter().enumerate().take(n) {
-            let x = left + group * i as f64 + (group - inner) / 2.0 + bw * k as f64;
-            let yv = y(v);
-            let (y0, hh) = if yv < zero {
-                (yv, zero - yv)
-            } else {
-                (zero, yv - zero)
-            };
-            ctx.rect(x + 0.06 * bw, y0, (bw * 0.88).max(1.0), hh.max(dpr * 0.5));
-        }
-        ctx.set_fill_style_str(NU_COLORS[k % NU_COLORS.len()]);
-        ctx.fill();
-    }
-    // the sum of the orders of each atom: a bar-wide tick
-    ctx.set_stroke_style_str(&color);
-    ctx.set_line_width(2.0 * dpr);
-    ctx.begin_path();
-    for i in 0..n {
-        let yy = y(c.atom_sum(i));
-        let x = left + group * i as f64 + (group - inner) / 2.0;
-        ctx.move_to(x, yy);
-        ctx.line_to(x + inner, yy);
-    }
-    ctx.stroke();
-
-    // atom labels (every m-th where they would overlap; the selected one always)
-    let every = ((26.0 * dpr) / group).ceil().max(1.0) as usize;
-    ctx.set_fill_style_str(&color);
-    for i in 0..n {
-        if i % every != 0 && i != selected {
-            continue;
-        }
-        let label = format!("{}{i}", c.symbols[i]);
-        let bold = i == selected;
-        ctx.set_font(&format!(
-            "{}{}px sans-serif",
-            if bold { "bold " } else { "" },
-            (11.0 * dpr).round()
-        ));
-        ctx.set_text_align("center");
-        bars::text(
-            ctx,
-            &label,
-            left + group * (i as f64 + 0.5),
-            top + ph + bottom / 2.0,
-        );
-    }
-    ChartGeom { x0: left, group, n }
+/// The bars (`multiace_figures::draw_order_bars`): one group per atom, one bar per order, a tick
+/// at the group's sum.
+fn draw_chart(f: &Frame, c: &Contrib, selected: usize, hover: Option<usize>) -> BarGeometry {
+    let Some(backend) = CanvasBackend::with_canvas_object(f.canvas.clone()) else {
+        return BarGeometry::default();
+    };
+    let labels: Vec<String> = c
+        .symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{s}{i}"))
+        .collect();
+    let marks = BarMarks {
+        selected: Some(selected),
+        hover,
+        legend: false,
+    };
+    draw_order_bars(
+        &backend.into_drawing_area(),
+        &labels,
+        &c.contrib,
+        marks,
+        &f.fig_style(),
+    )
+    .unwrap_or_else(|e| {
+        leptos::logging::warn!("correlation-order: {e}");
+        BarGeometry::default()
+    })
 }
 
 /// The molecule with the highlighted atom ringed and (small molecules) numbered.
@@ -399,7 +240,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         px_per_angstrom: 50.0,
         zoom: 1.0,
         ws: MaceWorkspace::default(),
-        chart: ChartGeom::default(),
+        chart: BarGeometry::default(),
         numbers: Vec::new(),
     };
     if let Ok(s) = &s0 {
@@ -749,7 +590,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 let nu = k + 1;
                 view! {
                     <tr data-nu=nu.to_string() data-value=format!("{t:e}")>
-                        <td><span class="swatch" style=format!("background:{}", NU_COLORS[k % NU_COLORS.len()])></span>
+                        <td><span class="swatch" style=format!("background:{}", order_css(k))></span>
                             "order "<i>"ν"</i>{format!(" = {nu}")}</td>
                         <td class="num">{fmt_ev(*t)}</td>
                     </tr>
@@ -793,7 +634,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         view! {
             <div class="legend" data-testid="corr-legend">
                 {(0..nu).map(|k| view! {
-                    <span><span class="swatch" style=format!("background:{}", NU_COLORS[k % NU_COLORS.len()])></span>
+                    <span><span class="swatch" style=format!("background:{}", order_css(k))></span>
                         <span inner_html=prose(&format!("$ν$ = {}: $E_i(≤{}) − E_i(≤{})$", k + 1, k + 1, k))></span></span>
                 }).collect_view()}
                 <span><span class="swatch line"></span><span inner_html=prose("sum over $ν$: $E_i − E_0(z_i)$")></span></span>
@@ -872,27 +713,21 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            let s = if *n == UPLOAD {
-                                uploaded.get_value().ok_or_else(|| "no file loaded".to_string())
-                            } else {
-                                molecule_structure(n)
-                            };
-                            match s {
-                                Ok(s) => {
-                                    if change_molecule(n, &s) {
-                                        save();
-                                    }
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |n| {
+                        let s = if n == UPLOAD {
+                            uploaded.get_value().ok_or_else(|| "no file loaded".to_string())
+                        } else {
+                            molecule_structure(n)
+                        };
+                        match s {
+                            Ok(s) => {
+                                if change_molecule(n, &s) {
+                                    save();
                                 }
-                                Err(e) => molecule_error.set(Some(e)),
                             }
+                            Err(e) => molecule_error.set(Some(e)),
                         }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                    })}
                     <span></span>
                 </label>
                 <div class="chips">

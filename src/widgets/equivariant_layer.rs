@@ -32,7 +32,7 @@ use multiace_core::structure::{neighbour_list, Structure};
 use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -41,8 +41,6 @@ use super::view3d::camera::{compose, default_view, draw_axes, Camera};
 use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 /// Largest molecule evaluated at every frame.
 const MAX_ATOMS: usize = 300;
 /// Largest number of directed edges evaluated at every frame: one edge costs about 1.3 µs in a
@@ -687,18 +685,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(name) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            if change(name, setup.get_untracked()) {
-                                rot.set(IDENTITY);
-                                save();
-                            }
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |name| {
+                        if change(name, setup.get_untracked()) {
+                            rot.set(IDENTITY);
+                            save();
                         }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                    })}
                     <span></span>
                 </label>
                 {upload_control(on_upload)}

@@ -14,77 +14,26 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use plotters::prelude::*;
+use multiace_figures::{draw_experiment, t_color};
+use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::canvas::{Frame, Painter};
 use super::frame::{write_url, WidgetFrame};
-use super::params::{fmt_f64, Params};
-use data::{parse_experiment, Experiment, Metrics, Run};
+use super::params::Params;
+use multiace_core::multiace::{parse_experiment, ErrorMetric as Metric, Experiment, Metrics, Run};
 
 /// Where the results live, relative to the site's base path.
 const DATA_URL: &str = "/experiments/design_ethanol.json";
 /// The label the brief of the experiment asks for, shown above everything else.
 const LABEL: &str =
     "our reproduction with mace-torch on the book's GFN2-xTB ethanol data — not the paper's benchmark";
-/// One colour per number of layers T (Okabe–Ito: blue, orange, green, purple).
-const T_COLORS: [RGBColor; 4] = [
-    RGBColor(0x00, 0x72, 0xb2),
-    RGBColor(0xe6, 0x9f, 0x00),
-    RGBColor(0x00, 0x9e, 0x73),
-    RGBColor(0xcc, 0x79, 0xa7),
-];
-const T_CSS: [&str; 4] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7"];
-
-/// The plotted quantity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Metric {
-    Forces,
-    Energy,
-}
-
-impl Metric {
-    fn key(self) -> &'static str {
-        match self {
-            Metric::Forces => "forces",
-            Metric::Energy => "energy",
-        }
-    }
-
-    fn rmse(self, m: &Metrics) -> f64 {
-        match self {
-            Metric::Forces => m.rmse_f,
-            Metric::Energy => m.rmse_e,
-        }
-    }
-
-    fn mae(self, m: &Metrics) -> f64 {
-        match self {
-            Metric::Forces => m.mae_f,
-            Metric::Energy => m.mae_e,
-        }
-    }
-
-    fn axis(self) -> &'static str {
-        match self {
-            Metric::Forces => "test force RMSE (meV/Å)",
-            Metric::Energy => "test energy RMSE (meV/atom)",
-        }
-    }
-
-    fn unit(self) -> &'static str {
-        match self {
-            Metric::Forces => "meV/Å",
-            Metric::Energy => "meV/atom",
-        }
-    }
-}
-
-/// The colour index of T (1-based).
-fn t_index(t: usize) -> usize {
-    t.saturating_sub(1) % T_COLORS.len()
+/// The swatch colour of T, as the chart draws it.
+fn t_css(t: usize) -> String {
+    let c = t_color(t);
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
 async fn fetch_text(path: &str) -> Result<String, String> {
@@ -145,7 +94,7 @@ struct PlotGeom {
     points: Vec<(f64, f64, usize)>,
 }
 
-/// The chart: test RMSE of `metric` against ν, one line per T.
+/// The chart (`multiace_figures::draw_experiment`) on the widget's canvas.
 fn draw_plot(
     f: &Frame,
     exp: &Experiment,
@@ -154,138 +103,14 @@ fn draw_plot(
 ) -> Result<PlotGeom, String> {
     let backend = CanvasBackend::with_canvas_object(f.canvas.clone())
         .ok_or_else(|| "no canvas".to_string())?;
-    let area = backend.into_drawing_area();
-    let style = f.fig_style();
-    let label = ("sans-serif", style.font(12.0))
-        .into_font()
-        .color(&style.text);
-    let vals: Vec<f64> = exp
-        .runs
-        .iter()
-        .map(|r| metric.rmse(&r.test))
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .collect();
-    let (lo, hi) = vals
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    if !(lo.is_finite() && hi.is_finite()) {
-        return Err("no positive errors to plot".into());
-    }
-    let nu_max = exp.runs.iter().map(|r| r.correlation).max().unwrap_or(1);
-    let x_range = 0.6..(nu_max as f64 + 0.4);
-    let mut ts: Vec<usize> = exp.runs.iter().map(|r| r.num_interactions).collect();
-    ts.sort_unstable();
-    ts.dedup();
-    let mut geom = PlotGeom::default();
-    let x_fmt = |v: &f64| {
-        if (v - v.round()).abs() < 1e-6 {
-            format!("{}", v.round())
-        } else {
-            String::new()
-        }
-    };
-    let width = style.px(2.0).max(1) as u32;
-    let radius = style.px(4.5).max(2);
-    macro_rules! series {
-        ($chart:expr) => {{
-            for &t in &ts {
-                let color = T_COLORS[t_index(t)];
-                let mut pts: Vec<(f64, f64, usize)> = exp
-                    .runs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.num_interactions == t)
-                    .map(|(k, r)| (r.correlation as f64, metric.rmse(&r.test), k))
-                    .filter(|(_, v, _)| v.is_finite() && *v > 0.0)
-                    .collect();
-                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let _ = $chart.draw_series(LineSeries::new(
-                    pts.iter().map(|p| (p.0, p.1)),
-                    color.stroke_width(width),
-                ));
-                let _ = $chart.draw_series(
-                    pts.iter()
-                        .map(|p| Circle::new((p.0, p.1), radius, color.filled())),
-                );
-                for p in &pts {
-                    let (px, py) = $chart.backend_coord(&(p.0, p.1));
-                    geom.points.push((px as f64, py as f64, p.2));
-                }
-                // the label of the line, right of its last point
-                if let Some(last) = pts.last() {
-                    let (px, py) = $chart.backend_coord(&(last.0, last.1));
-                    let _ = area.draw(&Text::new(
-                        format!("T = {t}"),
-                        (px + style.px(9.0), py - style.px(7.0)),
-                        ("sans-serif", style.font(12.0)).into_font().color(&color),
-                    ));
-                }
-            }
-            if let Some(r) = selected.and_then(|k| exp.runs.get(k)) {
-                let v = metric.rmse(&r.test);
-                if v.is_finite() && v > 0.0 {
-                    let _ = $chart.draw_series(std::iter::once(Circle::new(
-                        (r.correlation as f64, v),
-                        radius + style.px(4.0),
-                        style.text.stroke_width(width),
-                    )));
-                }
-            }
-        }};
-    }
-    let log = hi / lo > 8.0;
-    if log {
-        let mut chart = ChartBuilder::on(&area)
-            .margin(style.px(8.0))
-            .margin_right(style.px(48.0))
-            .x_label_area_size(style.px(40.0))
-            .y_label_area_size(style.px(58.0))
-            .build_cartesian_2d(x_range, (lo / 1.5..hi * 1.5).log_scale())
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style.muted.mix(0.25))
-            .light_line_style(TRANSPARENT)
-            .x_label_style(label.clone())
-            .y_label_style(label.clone())
-            .axis_style(style.muted)
-            .axis_desc_style(label.clone())
-            .x_desc("correlation order ν")
-            .y_desc(format!("{} · log scale", metric.axis()))
-            .x_labels(nu_max + 1)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&|v| fmt_f64(*v))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        series!(chart);
-    } else {
-        let mut chart = ChartBuilder::on(&area)
-            .margin(style.px(8.0))
-            .margin_right(style.px(48.0))
-            .x_label_area_size(style.px(40.0))
-            .y_label_area_size(style.px(58.0))
-            .build_cartesian_2d(x_range, 0.0..hi * 1.15)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style.muted.mix(0.25))
-            .light_line_style(TRANSPARENT)
-            .x_label_style(label.clone())
-            .y_label_style(label.clone())
-            .axis_style(style.muted)
-            .axis_desc_style(label.clone())
-            .x_desc("correlation order ν")
-            .y_desc(metric.axis())
-            .x_labels(nu_max + 1)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&|v| fmt_f64(*v))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        series!(chart);
-    }
-    Ok(geom)
+    let points = draw_experiment(
+        &backend.into_drawing_area(),
+        exp,
+        metric,
+        selected,
+        &f.fig_style(),
+    )?;
+    Ok(PlotGeom { points })
 }
 
 /// The sentence about the selected run.
@@ -494,7 +319,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         on:pointerenter=move |_| selected.set(Some(k))
                         on:click=move |_| selected.set(Some(k))>
                         <td class="num">{r.correlation.to_string()}</td>
-                        <td class="num"><span class="swatch" style=format!("background:{}", T_CSS[t_index(r.num_interactions)])></span>{r.num_interactions.to_string()}</td>
+                        <td class="num"><span class="swatch" style=format!("background:{}", t_css(r.num_interactions))></span>{r.num_interactions.to_string()}</td>
                         <td class="num">{fmt_opt(r.body_order, |b| b.to_string())}</td>
                         <td class="num">{fmt_opt(r.parameters, thousands)}</td>
                         <td class="num">{fmt_opt(r.train_seconds, |s| format!("{s:.0}"))}</td>
@@ -571,7 +396,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         Some(view! {
             <div class="legend" data-testid="exp-legend">
                 {ts.into_iter().map(|t| view! {
-                    <span><span class="swatch" style=format!("background:{}", T_CSS[t_index(t)])></span>
+                    <span><span class="swatch" style=format!("background:{}", t_css(t))></span>
                         {format!("T = {t} layer{}", if t == 1 { "" } else { "s" })}</span>
                 }).collect_view()}
             </div>
@@ -627,155 +452,4 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         </WidgetFrame>
     }
     .into_any()
-}
-
-/// Reading `design_ethanol.json` with serde (serde_json's errors give the line and column), then
-/// the checks of the schema: every run needs ν, T and its test errors; the rest is shown when present.
-mod data {
-    use serde::Deserialize;
-    use serde_json::{Map, Value};
-
-    /// Most runs shown.
-    const MAX_RUNS: usize = 200;
-
-    /// Energy and force errors of one split (meV/atom, meV/Å).
-    #[derive(Clone, Debug, PartialEq, Deserialize)]
-    pub struct Metrics {
-        #[serde(rename = "rmse_e_meV_per_atom")]
-        pub rmse_e: f64,
-        #[serde(rename = "rmse_f_meV_per_A")]
-        pub rmse_f: f64,
-        #[serde(rename = "mae_e_meV_per_atom")]
-        pub mae_e: f64,
-        #[serde(rename = "mae_f_meV_per_A")]
-        pub mae_f: f64,
-    }
-
-    /// One trained model.
-    #[derive(Clone, Debug, PartialEq, Deserialize)]
-    pub struct Run {
-        pub correlation: usize,
-        pub num_interactions: usize,
-        pub body_order: Option<usize>,
-        pub parameters: Option<u64>,
-        pub train_seconds: Option<f64>,
-        pub epochs: Option<usize>,
-        pub train: Option<Metrics>,
-        pub valid: Option<Metrics>,
-        pub test: Metrics,
-    }
-
-    /// Where the data came from.
-    #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-    #[serde(default)]
-    pub struct DataInfo {
-        pub train: String,
-        pub test: String,
-        pub n_train: Option<u64>,
-        pub n_valid: Option<u64>,
-        pub n_test: Option<u64>,
-        pub level_of_theory: String,
-    }
-
-    #[derive(Deserialize)]
-    struct File {
-        #[serde(default)]
-        placeholder: bool,
-        #[serde(default)]
-        description: String,
-        #[serde(default)]
-        command: String,
-        #[serde(default)]
-        versions: Map<String, Value>,
-        #[serde(default)]
-        data: DataInfo,
-        #[serde(default)]
-        settings: Map<String, Value>,
-        runs: Vec<Run>,
-    }
-
-    /// The whole file.
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct Experiment {
-        pub placeholder: bool,
-        pub description: String,
-        pub command: String,
-        pub versions: Vec<(String, String)>,
-        pub data: DataInfo,
-        pub settings: Vec<(String, String)>,
-        pub runs: Vec<Run>,
-    }
-
-    fn pairs(map: Map<String, Value>) -> Vec<(String, String)> {
-        map.into_iter()
-            .map(|(k, v)| {
-                let shown = match v {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                (k, shown)
-            })
-            .collect()
-    }
-
-    fn check(m: &Metrics, at: &str) -> Result<(), String> {
-        for (key, v) in [
-            ("rmse_e_meV_per_atom", m.rmse_e),
-            ("rmse_f_meV_per_A", m.rmse_f),
-            ("mae_e_meV_per_atom", m.mae_e),
-            ("mae_f_meV_per_A", m.mae_f),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("{at}.{key}: expected a number ≥ 0, found {v}"));
-            }
-        }
-        Ok(())
-    }
-
-    /// Reads `design_ethanol.json` (schema in tools/README.md).
-    pub fn parse_experiment(text: &str) -> Result<Experiment, String> {
-        let file: File = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if file.runs.is_empty() {
-            return Err("runs: the list is empty".into());
-        }
-        if file.runs.len() > MAX_RUNS {
-            return Err(format!(
-                "runs: {} runs; at most {MAX_RUNS} are shown",
-                file.runs.len()
-            ));
-        }
-        for (k, r) in file.runs.iter().enumerate() {
-            let at = format!("runs[{k}]");
-            for (key, v) in [
-                ("correlation", r.correlation),
-                ("num_interactions", r.num_interactions),
-            ] {
-                if !(1..=16).contains(&v) {
-                    return Err(format!(
-                        "{at}.{key}: expected an integer from 1 to 16, found {v}"
-                    ));
-                }
-            }
-            check(&r.test, &format!("{at}.test"))?;
-            for (name, m) in [("train", &r.train), ("valid", &r.valid)] {
-                if let Some(m) = m {
-                    check(m, &format!("{at}.{name}"))?;
-                }
-            }
-            if r.train_seconds
-                .is_some_and(|t| !(t.is_finite() && t >= 0.0))
-            {
-                return Err(format!("{at}.train_seconds: expected a number ≥ 0"));
-            }
-        }
-        Ok(Experiment {
-            placeholder: file.placeholder,
-            description: file.description,
-            command: file.command,
-            versions: pairs(file.versions),
-            data: file.data,
-            settings: pairs(file.settings),
-            runs: file.runs,
-        })
-    }
 }

@@ -19,6 +19,7 @@ use multiace_core::so3::{Irreps, Parity};
 use multiace_core::structure::{atomic_number, Structure};
 use wasm_bindgen::JsCast;
 
+use super::controls::{molecule_select, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::params::Params;
@@ -27,8 +28,6 @@ use super::view3d::molecule::{builtin_xyz, first_frame};
 
 /// The molecules of the chapter-03 widgets (all made of H, C and O, the shipped model's elements).
 pub(super) const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-pub(super) const UPLOAD: &str = "upload";
 /// Rows of the per-atom tables in a panel (an uploaded molecule may have thousands of atoms).
 const MAX_ROWS: usize = 40;
 /// Largest layer number a `block` parameter may name.
@@ -1265,15 +1264,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            select_molecule(n);
-                        }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", select_molecule)}
                     <span></span>
                 </label>
                 {upload_control_checked(on_upload)}

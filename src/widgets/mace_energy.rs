@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
@@ -35,8 +35,6 @@ use super::view3d::molecule::{
 };
 
 const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 /// Largest molecule evaluated at every frame (aspirin, 21 atoms, takes ~2 ms natively).
 const MAX_ATOMS: usize = 300;
 /// How far an atom may be pulled from its starting position (Å): the camera leaves room for it.
@@ -883,17 +881,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            if change(n) {
-                                save();
-                            }
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |n| {
+                        if change(n) {
+                            save();
                         }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                    })}
                     <span></span>
                 </label>
                 <label class="ctl">

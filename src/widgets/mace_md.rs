@@ -23,13 +23,14 @@ use multiace_core::md::{
 };
 use multiace_core::so3::{apply, Mat3, SplitMix64, IDENTITY};
 use multiace_core::structure::{atomic_mass, Structure};
+use multiace_figures::draw_energy_trace;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
@@ -39,8 +40,6 @@ use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{builtin_xyz, first_frame, Element, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 const THERMOSTATS: [&str; 3] = ["langevin", "berendsen", "none"];
 /// Largest molecule simulated (a step of 300 atoms would already take tens of ms).
 const MAX_ATOMS: usize = 300;
@@ -54,11 +53,6 @@ const MAX_STEPS_PER_FRAME: usize = 400;
 const VELOCITY_SEED: u64 = 1;
 /// An atom this much further from the centre of mass than at the start means the run blew up (Å).
 const BLOW_UP: f64 = 10.0;
-/// Points per series drawn in the plot (the history is thinned to this many).
-const PLOT_POINTS: usize = 600;
-const KE_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
-const PE_COLOR: RGBColor = RGBColor(0x75, 0x70, 0xb3);
-const TOTAL_COLOR: RGBColor = RGBColor(0x1b, 0x9e, 0x77);
 
 fn prefers_reduced_motion() -> bool {
     window()
@@ -842,17 +836,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <legend>"molecule"</legend>
                     <label class="ctl">
                         <span class="ctl-name">"molecule"</span>
-                        <select prop:value=move || molecule.get() on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                                if change(n) {
-                                    save();
-                                }
-                            }
-                        }>
-                            {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                            {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                        </select>
+                        {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |n| {
+                        if change(n) {
+                            save();
+                        }
+                    })}
                         <span></span>
                     </label>
                     {upload_control_checked(on_upload)}
@@ -891,19 +879,20 @@ fn draw_molecule(f: &Frame, sc: &mut Scene, view_m: &Mat3, r: &Mat3) {
     sc.painter.draw(f.ctx, &cam, &sc.mol, &IDENTITY);
 }
 
-/// Kinetic, potential and total energy against time over the kept history.
+/// Kinetic, potential and total energy against time over the kept history
+/// (`multiace_figures::draw_energy_trace`), with a hint before the first step.
 fn draw_energies(f: &Frame, sim: Option<&Sim>) {
     let Some(backend) = CanvasBackend::with_canvas_object(f.canvas.clone()) else {
         return;
     };
     let area = backend.into_drawing_area();
     let style = f.fig_style();
-    let label = ("sans-serif", style.font(11.0))
-        .into_font()
-        .color(&style.text);
     let hist = match sim {
         Some(s) if !s.hist.is_empty() => &s.hist,
         _ => {
+            let label = ("sans-serif", style.font(11.0))
+                .into_font()
+                .color(&style.text);
             let _ = area.draw(&Text::new(
                 "loading the model…",
                 (style.px(12.0), style.px(20.0)),
@@ -912,57 +901,8 @@ fn draw_energies(f: &Frame, sim: Option<&Sim>) {
             return;
         }
     };
-    let (t0, t1) = (
-        hist.front().map_or(0.0, |s| s[0]),
-        hist.back().map_or(1.0, |s| s[0]),
-    );
-    // the window grows to the kept history, at least 50 fs wide
-    let t1 = t1.max(t0 + 50.0);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for s in hist {
-        for v in &s[1..] {
-            lo = lo.min(*v);
-            hi = hi.max(*v);
-        }
-    }
-    if !(lo.is_finite() && hi.is_finite()) {
-        return;
-    }
-    let pad = ((hi - lo) * 0.08).max(0.002);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let Ok(mut chart) = ChartBuilder::on(&area)
-        .margin(style.px(6.0))
-        .margin_right(style.px(12.0))
-        .x_label_area_size(style.px(34.0))
-        .y_label_area_size(style.px(52.0))
-        .build_cartesian_2d(t0..t1, lo..hi)
-    else {
-        return;
-    };
-    let _ = chart
-        .configure_mesh()
-        .bold_line_style(style.muted.mix(0.25))
-        .light_line_style(TRANSPARENT)
-        .x_label_style(label.clone())
-        .y_label_style(label.clone())
-        .axis_style(style.muted)
-        .axis_desc_style(label.clone())
-        .x_desc("time (fs)")
-        .y_desc("energy (eV)")
-        .x_labels(6)
-        .y_labels(6)
-        .y_label_formatter(&|v| format!("{v:.2}"))
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .draw();
-    let stride = hist.len().div_ceil(PLOT_POINTS).max(1);
-    let width = style.px(2.0).max(1) as u32;
-    for (k, color) in [(2usize, PE_COLOR), (1, KE_COLOR), (3, TOTAL_COLOR)] {
-        let pts = hist
-            .iter()
-            .step_by(stride)
-            .chain(hist.back())
-            .map(|s| (s[0], s[k]));
-        let _ = chart.draw_series(LineSeries::new(pts, color.stroke_width(width)));
+    if let Err(e) = draw_energy_trace(&area, hist.as_slices(), false, &style) {
+        leptos::logging::warn!("mace-md: {e}");
     }
     if hist.len() < 2 {
         use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -26,7 +26,7 @@ use wasm_bindgen::JsCast;
 
 use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
-use super::controls::RangeSlider;
+use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -39,8 +39,6 @@ use super::view3d::raster::{Raster, Vertex};
 use super::view3d::vec3::{cross, dot, normalize, sub};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 const LMAX: i64 = 12;
 const RCUT: (f64, f64) = (1.0, 8.0);
 const KAPPA: (f64, f64) = (1.0, 60.0);
@@ -752,15 +750,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <legend>"molecule and centre"</legend>
                     <label class="ctl">
                         <span class="ctl-name">"molecule"</span>
-                        <select prop:value=move || molecule.get() on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(n) = MOLECULES.iter().find(|n| **n == v) {
-                                choose_molecule(n);
-                            }
-                        }>
-                            {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                            {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                        </select>
+                        {molecule_select(molecule, &MOLECULES, Some(upload_name), "", choose_molecule)}
                     </label>
                     <label class="ctl">
                         <span class="ctl-name">"centre"</span>

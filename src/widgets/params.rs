@@ -46,15 +46,7 @@ fn shown(v: &str) -> String {
 }
 
 /// Formats a float the way the URL and the notices show it (no trailing zeros).
-pub fn fmt_f64(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.into()
-    }
-}
+pub use multiace_figures::fmt_f64;
 
 impl Params {
     /// Parses "l=3&m=-2" (no leading '?'; a leading '?' is tolerated). The last value of a

@@ -15,7 +15,7 @@ use multiace_core::so3::{
 };
 
 use super::canvas::Painter;
-use super::controls::{degrees, radians, RangeSlider};
+use super::controls::{degrees, molecule_select, radians, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -24,8 +24,6 @@ use super::view3d::camera::{compose, default_view, draw_axes, Camera};
 use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
-/// The `molecule` value while the reader's own file is shown (never written to the URL).
-const UPLOAD: &str = "upload";
 
 fn xyz(name: &str) -> &'static str {
     builtin_xyz(name).unwrap_or_else(|| builtin_xyz("water").unwrap_or_default())
@@ -333,16 +331,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
-                    <select prop:value=move || molecule.get() on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(n) = MOLECULES.iter().chain([&UPLOAD]).find(|n| **n == v) {
-                            molecule.set(n);
-                            save();
-                        }
-                    }>
-                        {MOLECULES.iter().map(|n| view! { <option value=*n>{*n}</option> }).collect_view()}
-                        {move || upload_name.get().map(|f| view! { <option value=UPLOAD>{f}</option> })}
-                    </select>
+                    {molecule_select(molecule, &MOLECULES, Some(upload_name), "", move |n| {
+                        molecule.set(n);
+                        save();
+                    })}
                 </label>
                 {upload_control(on_upload)}
                 <fieldset class="ctl-group">

@@ -183,8 +183,9 @@ fn bad_input_gives_exit_code_2_and_one_error_line() {
     }
 }
 
-/// `multiace figures` writes every chapter-00 figure as SVG, and the committed `figures/` is what
-/// the current code draws (regenerate with `cargo run -p multiace-cli -- figures --out figures/`).
+/// `multiace figures` writes figures for every chapter (00–04) as SVG, and the committed `figures/`
+/// is what the current code draws (regenerate with `cargo run -p multiace-cli -- figures --out
+/// figures/`); no committed figure is left over from an older set.
 #[test]
 fn figures_are_written_and_the_committed_ones_are_current() {
     let out_dir = std::env::temp_dir().join(format!("multiace-figures-{}", std::process::id()));
@@ -203,7 +204,15 @@ fn figures_are_written_and_the_committed_ones_are_current() {
         .map(|e| e.expect("entry").file_name())
         .collect();
     names.sort();
-    assert!(names.len() >= 9, "only {} figures", names.len());
+    assert!(names.len() >= 18, "only {} figures", names.len());
+    for chapter in ["fig00_", "fig01_", "fig02_", "fig03_", "fig04_"] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.to_string_lossy().starts_with(chapter)),
+            "no figure for {chapter}"
+        );
+    }
     assert!(names.iter().any(|n| n == "fig00_sh_gallery.svg"));
     assert!(names
         .iter()
@@ -216,6 +225,16 @@ fn figures_are_written_and_the_committed_ones_are_current() {
         assert!(
             old == fresh,
             "figures/{name:?} is out of date: regenerate it"
+        );
+    }
+    let committed_svgs = std::fs::read_dir(&committed)
+        .expect("figures/")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".svg"));
+    for name in committed_svgs {
+        assert!(
+            names.contains(&name),
+            "figures/{name:?} is no longer drawn: delete it"
         );
     }
     let _ = std::fs::remove_dir_all(&out_dir);

@@ -230,6 +230,44 @@ fn truncating_the_correlation_order_telescopes_to_the_full_energy() {
     assert!((e3 - e2).abs() > 1e-6, "order 3 contributes nothing?");
 }
 
+/// The per-order split of the site energies adds up, atom by atom, to the full model minus E0, and
+/// each order's share is what truncating at that order adds.
+#[test]
+fn order_contributions_add_up_to_each_site_energy() {
+    let m = shipped();
+    let s = ethanol();
+    let mut ws = m.workspace();
+    let c = m.order_contributions(&s, &mut ws).unwrap();
+    assert_eq!(c.per_order.len(), 3);
+    let full = m.evaluate(&s, &mut ws, EvalOptions::default()).unwrap();
+    assert_eq!(c.energy, full.energy);
+    for i in 0..s.len() {
+        let sum = c.atom_sum(i) + c.e0[i];
+        assert!(
+            (sum - full.energies[i]).abs() < 1e-12,
+            "atom {i}: {sum} vs {}",
+            full.energies[i]
+        );
+    }
+    let two = m
+        .evaluate(
+            &s,
+            &mut ws,
+            EvalOptions {
+                max_correlation: 2,
+                forces: false,
+            },
+        )
+        .unwrap();
+    let shares: f64 = c.e0.iter().sum::<f64>() + c.totals()[..2].iter().sum::<f64>();
+    assert!((shares - two.energy).abs() < 1e-10);
+    assert!(
+        c.totals().iter().all(|t| t.abs() > 1e-6),
+        "an order contributes nothing: {:?}",
+        c.totals()
+    );
+}
+
 #[derive(Deserialize)]
 struct Recorded {
     reference_predictions_test_0_2: Vec<Prediction>,

@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::colormap::{NEGATIVE, POSITIVE};
+use crate::style::book_mesh;
 use crate::{err, FigStyle};
 
 /// Colour of the training set in the fit figures.
@@ -232,14 +233,7 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
             format!("{v}")
         }
     };
-    chart
-        .configure_mesh()
-        .bold_line_style(style.muted.mix(0.25))
-        .light_line_style(TRANSPARENT)
-        .x_label_style(label.clone())
-        .y_label_style(label.clone())
-        .axis_style(style.muted)
-        .axis_desc_style(label.clone())
+    book_mesh(&mut chart, style, 11.0)
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_label_formatter(&fmt)

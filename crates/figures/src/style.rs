@@ -83,3 +83,65 @@ impl FigStyle {
         px * self.scale
     }
 }
+
+/// The book's grid and axes on a chart: faint major lines, no minor lines, muted axes, tick and
+/// axis labels in the text colour at `font_px`. Callers add their axis titles and formatters.
+pub(crate) fn book_mesh<'a, 'b, X, Y, DB>(
+    chart: &'b mut plotters::chart::ChartContext<
+        'a,
+        DB,
+        plotters::coord::cartesian::Cartesian2d<X, Y>,
+    >,
+    style: &FigStyle,
+    font_px: f64,
+) -> plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType: Clone>
+        + plotters::coord::ranged1d::ValueFormatter<X::ValueType>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType: Clone>
+        + plotters::coord::ranged1d::ValueFormatter<Y::ValueType>,
+    DB: plotters::prelude::DrawingBackend,
+{
+    use plotters::prelude::*;
+    let label = ("sans-serif", style.font(font_px))
+        .into_font()
+        .color(&style.text);
+    let mut mesh = chart.configure_mesh();
+    mesh.bold_line_style(style.muted.mix(0.25))
+        .light_line_style(TRANSPARENT)
+        .x_label_style(label.clone())
+        .y_label_style(label.clone())
+        .axis_style(style.muted)
+        .axis_desc_style(label);
+    mesh
+}
+
+/// The series' legend in a box at `position`, in the book's colours.
+pub(crate) fn book_legend<'a, X, Y, DB>(
+    chart: &mut plotters::chart::ChartContext<
+        'a,
+        DB,
+        plotters::coord::cartesian::Cartesian2d<X, Y>,
+    >,
+    position: plotters::chart::SeriesLabelPosition,
+    style: &FigStyle,
+    font_px: f64,
+) -> Result<(), String>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: plotters::prelude::DrawingBackend + 'a,
+{
+    use plotters::prelude::*;
+    let label = ("sans-serif", style.font(font_px))
+        .into_font()
+        .color(&style.text);
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(label)
+        .background_style(style.background.unwrap_or(WHITE).mix(0.85))
+        .border_style(style.muted.mix(0.5))
+        .draw()
+        .map_err(crate::err)
+}

@@ -13,6 +13,7 @@
 //! | `readout.rs` | linear and non-linear readouts |
 //! | `model.rs` | [`MaceModel::evaluate`]: forward and backward pass |
 //! | `u_matrix.rs` | [`u_matrix_real`]: mace-torch's generalised Clebsch–Gordan tensors, rebuilt |
+//! | `contributions.rs` | [`OrderContributions`]: each correlation order's share of the site energies |
 //! | `summary.rs` | [`ModelSummary`]: the blocks as irreps and sizes, for people |
 //! | `calculator.rs` | [`MaceCalculator`]: a model with its buffers, as an MD [`crate::md::Potential`] |
 //!
@@ -33,6 +34,7 @@ mod blocks;
 mod builder;
 mod calculator;
 mod contraction;
+mod contributions;
 mod conv;
 mod error;
 mod load;
@@ -46,6 +48,7 @@ mod u_matrix;
 pub use builder::MaceSpec;
 pub use calculator::MaceCalculator;
 pub use contraction::MAX_CORRELATION;
+pub use contributions::OrderContributions;
 pub use error::MaceError;
 pub use load::MAX_ELL;
 pub use model::{EvalOptions, MaceModel, MaceOutput, MaceWorkspace};

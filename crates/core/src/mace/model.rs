@@ -231,6 +231,11 @@ impl MaceModel {
             .join(", ")
     }
 
+    /// E0(z_i) of each atom of the structure `ws` last evaluated.
+    pub(crate) fn last_reference_energies(&self, ws: &MaceWorkspace) -> Vec<f64> {
+        ws.species.iter().map(|&z| self.e0[z]).collect()
+    }
+
     /// Energy, site energies and (optionally) forces of `s`.
     pub fn evaluate(
         &self,

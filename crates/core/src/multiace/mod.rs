@@ -9,10 +9,13 @@
 //! | file | object |
 //! |---|---|
 //! | `point.rs` | [`DesignPoint`], its axes and [`Derived`] quantities |
+//! | `experiment.rs` | [`Experiment`]: the book's ν × T training experiment, read from its JSON |
 //! | `published.rs` | [`published_models`]: ACE, SchNet, DimeNet, PaiNN, NequIP, Allegro, BOTNet, MACE as points |
 
+mod experiment;
 mod point;
 mod published;
 
+pub use experiment::{parse_experiment, DataInfo, ErrorMetric, Experiment, Metrics, Run};
 pub use point::{BodyOrder, Derived, DesignPoint, Nonlinearity, OneParticleBasis};
 pub use published::{published_models, PublishedModel};
