@@ -27,6 +27,10 @@ mod markdown;
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
+    // index.html's loading message has done its job once the app is about to draw.
+    if let Some(shell) = leptos::prelude::document().get_element_by_id("loading") {
+        shell.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }
 
