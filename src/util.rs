@@ -1,8 +1,11 @@
-//! Small browser helpers shared by the pages: base path, local storage, document title.
+//! Small browser helpers shared by the pages: base path, fetching the site's own files, local
+//! storage, document title.
 //! None of them panic: a missing `window`, a storage exception (private mode) or an odd
 //! `<base href>` degrade to defaults.
 
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// The path the site is served under, without a trailing slash ("" for the root, "/sub" for
 /// `trunk build --public-url /sub/`). Trunk writes it into `<base href>`; the router needs it.
@@ -34,6 +37,39 @@ pub fn path(p: &str) -> String {
 pub fn site_url(p: &str) -> String {
     let origin = window().location().origin().unwrap_or_default();
     format!("{origin}{}", path(p))
+}
+
+/// GETs the site file `p` (an in-site path, see [`path`]) and hands the body, read by `read`, on;
+/// every failure (network, HTTP status, body) is one message naming the file.
+async fn fetch_site_file(
+    p: &str,
+    read: impl FnOnce(&web_sys::Response) -> Result<js_sys::Promise, JsValue>,
+) -> Result<JsValue, String> {
+    let fail = |why: String| format!("could not load {}: {why}", p.trim_start_matches('/'));
+    let js_msg = |e: JsValue| e.as_string().unwrap_or_else(|| "network error".into());
+    let resp = JsFuture::from(window().fetch_with_str(&path(p)))
+        .await
+        .map_err(|e| fail(js_msg(e)))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| fail("no response".into()))?;
+    if !resp.ok() {
+        return Err(fail(format!("HTTP {}", resp.status())));
+    }
+    JsFuture::from(read(&resp).map_err(|e| fail(js_msg(e)))?)
+        .await
+        .map_err(|e| fail(js_msg(e)))
+}
+
+/// The site file `p` as text.
+pub async fn fetch_text(p: &str) -> Result<String, String> {
+    let body = fetch_site_file(p, web_sys::Response::text).await?;
+    body.as_string()
+        .ok_or_else(|| format!("could not load {}: not text", p.trim_start_matches('/')))
+}
+
+/// The site file `p` as bytes.
+pub async fn fetch_bytes(p: &str) -> Result<Vec<u8>, String> {
+    let body = fetch_site_file(p, web_sys::Response::array_buffer).await?;
+    Ok(js_sys::Uint8Array::new(&body).to_vec())
 }
 
 fn storage() -> Option<web_sys::Storage> {

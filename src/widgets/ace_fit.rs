@@ -28,13 +28,14 @@ use multiace_figures::{
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::canvas::Painter;
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
 use super::params::{fmt_f64, Params};
+use crate::util::fetch_text;
 
 /// The elements of the data set, in the order of the basis' species channels.
 const SPECIES: [&str; 3] = ["C", "H", "O"];
@@ -165,23 +166,6 @@ struct Dataset {
 
 thread_local! {
     static DATA: RefCell<Option<Rc<Dataset>>> = const { RefCell::new(None) };
-}
-
-async fn fetch_text(path: &str) -> Result<String, String> {
-    let url = crate::util::path(path);
-    let fail = |why: String| format!("could not load {}: {why}", path.trim_start_matches('/'));
-    let js_msg = |e: JsValue| e.as_string().unwrap_or_else(|| "network error".into());
-    let resp = JsFuture::from(window().fetch_with_str(&url))
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| fail("no response".into()))?;
-    if !resp.ok() {
-        return Err(fail(format!("HTTP {}", resp.status())));
-    }
-    let text = JsFuture::from(resp.text().map_err(|e| fail(js_msg(e)))?)
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    text.as_string().ok_or_else(|| fail("not text".into()))
 }
 
 async fn load_data() -> Result<Rc<Dataset>, String> {

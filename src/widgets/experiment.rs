@@ -18,11 +18,11 @@ use multiace_figures::{draw_experiment, t_color};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::canvas::{Frame, Painter};
 use super::frame::{write_url, WidgetFrame};
 use super::params::Params;
+use crate::util::fetch_text;
 use multiace_core::multiace::{parse_experiment, ErrorMetric as Metric, Experiment, Metrics, Run};
 
 /// Where the results live, relative to the site's base path.
@@ -34,23 +34,6 @@ const LABEL: &str =
 fn t_css(t: usize) -> String {
     let c = t_color(t);
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
-}
-
-async fn fetch_text(path: &str) -> Result<String, String> {
-    let url = crate::util::path(path);
-    let fail = |why: String| format!("could not load {}: {why}", path.trim_start_matches('/'));
-    let js_msg = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| "network error".into());
-    let resp = JsFuture::from(window().fetch_with_str(&url))
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| fail("no response".into()))?;
-    if !resp.ok() {
-        return Err(fail(format!("HTTP {}", resp.status())));
-    }
-    let text = JsFuture::from(resp.text().map_err(|e| fail(js_msg(e)))?)
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    text.as_string().ok_or_else(|| fail("not text".into()))
 }
 
 async fn load() -> Result<Experiment, String> {

@@ -22,9 +22,10 @@ use std::rc::Rc;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::mace::MaceModel;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
+
+use crate::util::fetch_bytes;
 
 /// Where the shipped model lives, relative to the site's base path.
 pub const SHIPPED_MODEL_URL: &str = "/models/mace_ethanol.safetensors";
@@ -36,23 +37,6 @@ thread_local! {
     static SHIPPED: RefCell<Option<Rc<MaceModel>>> = const { RefCell::new(None) };
     /// The download in flight, shared so that the four widgets of a chapter fetch the file once.
     static DOWNLOAD: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
-}
-
-async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let url = crate::util::path(path);
-    let fail = |why: String| format!("could not load {}: {why}", path.trim_start_matches('/'));
-    let js_msg = |e: wasm_bindgen::JsValue| e.as_string().unwrap_or_else(|| "network error".into());
-    let resp = JsFuture::from(window().fetch_with_str(&url))
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| fail("no response".into()))?;
-    if !resp.ok() {
-        return Err(fail(format!("HTTP {}", resp.status())));
-    }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| fail(js_msg(e)))?)
-        .await
-        .map_err(|e| fail(js_msg(e)))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// The book's trained model, fetched and parsed on first use and shared afterwards; callers that
