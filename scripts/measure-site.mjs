@@ -75,18 +75,22 @@ async function frameTimes(name) {
   if (!driver) { await page.close(); return { widget: name, error: 'no interaction redraws the widget' }; }
   const useDrag = driver === drivers[0];
   if (useDrag) { await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2); await page.mouse.down(); }
+  // Widgets that compute before drawing (ace-invariance, correlation-order) expose that time as
+  // data-compute-ms; it counts in a frame only when it changed (a rotation recomputes nothing).
+  const computeMs = () => page.locator(`.widget[data-widget="${name}"] [data-compute-ms]`).first()
+    .getAttribute('data-compute-ms', { timeout: 100 }).catch(() => null);
   for (let i = 0; i < frames; i++) {
     const before = await perCanvas();
     const total = before.reduce((a, [n]) => a + n, 0);
+    const computeBefore = await computeMs();
     await driver(i);
     await page.waitForFunction(([sel, n]) => [...document.querySelectorAll(sel)]
       .map((c) => Number(c.dataset.draws)).reduce((a, b) => a + b, 0) > n, [canvasSel, total], { timeout: 2000 }).catch(() => {});
     // A frame's cost: the draw times of the canvases that redrew in it.
     const after = await perCanvas();
     const redrawn = after.filter(([n], k) => n > (before[k]?.[0] ?? 0));
-    // Widgets that compute before drawing (ace-invariance) expose that time as data-compute-ms.
-    const compute = await page.locator(`.widget[data-widget="${name}"] [data-compute-ms]`).first()
-      .getAttribute('data-compute-ms', { timeout: 100 }).then(Number).catch(() => 0);
+    const computeAfter = await computeMs();
+    const compute = computeAfter !== null && computeAfter !== computeBefore ? Number(computeAfter) : 0;
     if (redrawn.length) samples.push(redrawn.reduce((a, [, ms]) => a + ms, 0) + compute);
   }
   if (useDrag) await page.mouse.up();
