@@ -2,6 +2,7 @@
 // drive Debian's chromium with playwright-core. Each page records console errors, page errors and
 // every request, so tests can assert "no errors" and "nothing leaves the origin".
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,4 +70,26 @@ export async function canvasIsDrawn(locator) {
     }
     return false;
   });
+}
+
+/**
+ * Opens `route`, waits for `ready` inside the widget `sel` and checks what every widget owes its
+ * reader: each canvas drawn, no notice, no error shown, no console error. `extra(page, widget)`
+ * adds a widget's own checks once it is ready.
+ */
+export async function assertWidgetRendersCleanly(site, { name, sel, ready, route, extra }) {
+  const page = await newPage(site);
+  await page.goto(site.origin + route);
+  const widget = page.locator(sel);
+  await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
+  await page.waitForSelector(`${sel} ${ready}`, { timeout: 20000 });
+  if (extra) await extra(page, widget);
+  for (const canvas of await widget.locator('canvas').all()) {
+    await page.waitForFunction((c) => c.hasAttribute('data-draws'), await canvas.elementHandle(), { timeout: 15000 });
+    assert.ok(await canvasIsDrawn(canvas), `a ${name} canvas is blank on ${route}`);
+  }
+  assert.equal(await widget.locator('.widget-notice').count(), 0, `notices on ${route}`);
+  assert.equal(await widget.locator('.widget-error').count(), 0, `errors shown on ${route}`);
+  assert.deepEqual(page.errors, [], `errors on ${route}`);
+  await page.close();
 }

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, assertWidgetRendersCleanly } from './harness.mjs';
 
 const CHAPTER = '/chapter/04-multi-ace-framework';
 const DS = '.widget[data-widget="design-space"]';
@@ -64,19 +64,7 @@ test('both widgets draw, embedded and in chapter 04, without errors or notices',
     ['body-order', BO, '[data-testid=bo-reach]'],
   ]) {
     for (const route of [`/embed/${name}`, CHAPTER]) {
-      const page = await newPage(site);
-      await page.goto(site.origin + route);
-      const widget = page.locator(sel);
-      await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
-      await page.waitForSelector(`${sel} ${ready}`, { timeout: 20000 });
-      for (const canvas of await widget.locator('canvas').all()) {
-        await page.waitForFunction((c) => c.hasAttribute('data-draws'), await canvas.elementHandle(), { timeout: 15000 });
-        assert.ok(await canvasIsDrawn(canvas), `a ${name} canvas is blank on ${route}`);
-      }
-      assert.equal(await widget.locator('.widget-notice').count(), 0, `notices on ${route}`);
-      assert.equal(await widget.locator('.widget-error').count(), 0, `errors shown on ${route}`);
-      assert.deepEqual(page.errors, [], `errors on ${route}`);
-      await page.close();
+      await assertWidgetRendersCleanly(site, { name, sel, ready, route });
     }
   }
 });

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, assertWidgetRendersCleanly } from './harness.mjs';
 
 const CHAPTER = '/chapter/04-multi-ace-framework';
 const EQS = '.widget[data-widget="equation-steps"]';
@@ -49,19 +49,7 @@ test('both widgets render in chapter 04 and on their embed routes without errors
     ['experiment', EXP, '[data-testid=exp-table]'],
   ]) {
     for (const route of [`/embed/${name}`, CHAPTER]) {
-      const page = await newPage(site);
-      await page.goto(site.origin + route);
-      const widget = page.locator(sel);
-      await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
-      await page.waitForSelector(`${sel} ${ready}`, { timeout: 20000 });
-      for (const canvas of await widget.locator('canvas').all()) {
-        await page.waitForFunction((c) => c.hasAttribute('data-draws'), await canvas.elementHandle(), { timeout: 15000 });
-        assert.ok(await canvasIsDrawn(canvas), `a ${name} canvas is blank on ${route}`);
-      }
-      assert.equal(await widget.locator('.widget-notice').count(), 0, `notices on ${route}`);
-      assert.equal(await widget.locator('.widget-error').count(), 0, `errors shown on ${route}`);
-      assert.deepEqual(page.errors, [], `errors on ${route}`);
-      await page.close();
+      await assertWidgetRendersCleanly(site, { name, sel, ready, route });
     }
   }
 });
