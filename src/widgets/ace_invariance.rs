@@ -26,11 +26,12 @@ use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
+use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
-use super::upload::upload_control;
+use super::upload::{upload_control, upload_label};
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
+use super::view3d::molecule::{Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
@@ -45,10 +46,6 @@ const MAX_COST: f64 = 1.0e6;
 const MAX_NUMBERED: usize = 60;
 /// The colour of the ring around the centre atom (the book's focus orange; visible on both themes).
 const CENTRE_RING: &str = "#e07b00";
-
-fn xyz(name: &str) -> &'static str {
-    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("ethanol").unwrap_or_default())
-}
 
 /// The parameters that define the basis and the centre (everything but the pose).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -342,8 +339,7 @@ impl Model {
 
 /// Browser-side state: the molecules, the current model and the drawing scratch.
 struct Scene {
-    builtin: Vec<(&'static str, Result<Entry, String>)>,
-    uploaded: Option<Entry>,
+    molecules: MoleculeChoices<Entry>,
     model: Option<Model>,
     /// The molecule the model was built for.
     model_of: &'static str,
@@ -356,16 +352,6 @@ struct Scene {
 }
 
 impl Scene {
-    fn entry(&self, name: &str) -> Option<&Entry> {
-        if name == UPLOAD {
-            return self.uploaded.as_ref();
-        }
-        self.builtin
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, e)| e.as_ref().ok())
-    }
-
     /// Builds the model for `setup` on molecule `name` (the centre clamped to the molecule).
     /// `strict`: refuse a basis that is too large instead of lowering it. On success returns the
     /// setup used and a note if it had to be lowered; on error the previous model stays.
@@ -376,7 +362,8 @@ impl Scene {
         strict: bool,
     ) -> Result<(Setup, Option<String>), String> {
         let entry = self
-            .entry(name)
+            .molecules
+            .get(name)
             .ok_or_else(|| format!("molecule '{name}' is not available"))?;
         let n = entry.molecule.positions.len();
         let mut s = setup;
@@ -412,14 +399,9 @@ impl Scene {
 pub fn view(query: &str, embedded: bool) -> AnyView {
     let mut p = Params::parse(query);
     let mol0 = p.choice("molecule", "ethanol", &MOLECULES);
-    let builtin: Vec<(&'static str, Result<Entry, String>)> = MOLECULES
-        .iter()
-        .map(|n| (*n, first_frame(xyz(n)).map(|s| Entry::of(&s))))
-        .collect();
-    let atoms = builtin
-        .iter()
-        .find(|(n, _)| *n == mol0)
-        .and_then(|(_, e)| e.as_ref().ok())
+    let molecules = MoleculeChoices::new(&MOLECULES, |s| Entry::of(&s));
+    let atoms = molecules
+        .get(mol0)
         .map_or(1, |e| e.molecule.positions.len());
     let requested = Setup {
         centre: p.int("centre", DEFAULT.centre as i64, 0, atoms as i64 - 1) as usize,
@@ -432,8 +414,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let pass = p.passthrough();
 
     let mut scene0 = Scene {
-        builtin,
-        uploaded: None,
+        molecules,
         model: None,
         model_of: mol0,
         shown: None,
@@ -664,13 +645,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let on_upload = Callback::new(move |st: Structure| {
         let entry = Entry::of(&st);
-        let label = if entry.molecule.name.is_empty() {
-            format!("your file ({} atoms)", st.len())
-        } else {
-            entry.molecule.name.chars().take(40).collect()
-        };
+        let label = upload_label(&st);
         let previous = scene
-            .try_update_value(|s| s.uploaded.replace(entry))
+            .try_update_value(|s| s.molecules.replace_upload(Some(entry)))
             .flatten();
         let mut s = setup.get_untracked();
         if molecule.get_untracked() != UPLOAD {
@@ -681,7 +658,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             save();
         } else {
             // keep the molecule shown before (and the previous upload, if that was shown)
-            scene.try_update_value(|s| s.uploaded = previous);
+            scene.try_update_value(|s| s.molecules.replace_upload(previous));
         }
     });
 
@@ -715,7 +692,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         version.track();
         scene
             .try_with_value(|s| {
-                s.entry(name).map(|e| {
+                s.molecules.get(name).map(|e| {
                     e.species
                         .iter()
                         .enumerate()
@@ -731,7 +708,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let name = molecule.get();
         let c = setup.get().centre;
         scene
-            .try_with_value(|s| s.entry(name).and_then(|e| e.species.get(c).cloned()))
+            .try_with_value(|s| {
+                s.molecules
+                    .get(name)
+                    .and_then(|e| e.species.get(c).cloned())
+            })
             .flatten()
             .unwrap_or_default()
     };

@@ -34,11 +34,12 @@ use super::bars;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
+use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
-use super::upload::upload_control;
+use super::upload::{upload_control, upload_label};
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{builtin_xyz, first_frame, Molecule, MoleculePainter};
+use super::view3d::molecule::{Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 4] = ["water", "methane", "ethanol", "benzene"];
 /// Largest molecule evaluated at every frame.
@@ -62,10 +63,6 @@ const GLYPH_STEPS: usize = 36;
 /// Colours of the layer's and the baseline's arrows.
 const LAYER_COLOR: &str = "#1b9e77";
 const MLP_COLOR: &str = "#d95f02";
-
-fn xyz(name: &str) -> &'static str {
-    builtin_xyz(name).unwrap_or_else(|| builtin_xyz("ethanol").unwrap_or_default())
-}
 
 /// Everything that defines the two models (not the pose).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -395,8 +392,7 @@ impl Entry {
 
 /// Browser-side state.
 struct Scene {
-    builtin: Vec<(&'static str, Result<Entry, String>)>,
-    uploaded: Option<Entry>,
+    molecules: MoleculeChoices<Entry>,
     model: Option<Model>,
     /// The molecule drawn (centred starting pose; the rotation is applied when drawing).
     shown: Option<Molecule>,
@@ -405,20 +401,11 @@ struct Scene {
 }
 
 impl Scene {
-    fn entry(&self, name: &str) -> Option<&Entry> {
-        if name == UPLOAD {
-            return self.uploaded.as_ref();
-        }
-        self.builtin
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, e)| e.as_ref().ok())
-    }
-
     /// Builds both models for molecule `name`; on error the previous ones stay.
     fn rebuild(&mut self, name: &str, setup: Setup) -> Result<(), String> {
         let entry = self
-            .entry(name)
+            .molecules
+            .get(name)
             .ok_or_else(|| format!("molecule '{name}' is not available"))?;
         let model = Model::new(&entry.species, &entry.molecule.positions, setup)?;
         self.shown = Some(entry.molecule.clone());
@@ -441,13 +428,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let dpr = p.dpr();
     let pass = p.passthrough();
 
-    let builtin: Vec<(&'static str, Result<Entry, String>)> = MOLECULES
-        .iter()
-        .map(|n| (*n, first_frame(xyz(n)).map(|s| Entry::of(&s))))
-        .collect();
+    let molecules = MoleculeChoices::new(&MOLECULES, |s| Entry::of(&s));
     let mut scene0 = Scene {
-        builtin,
-        uploaded: None,
+        molecules,
         model: None,
         shown: None,
         painters: Default::default(),
@@ -555,20 +538,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let on_upload = Callback::new(move |st: Structure| {
         let entry = Entry::of(&st);
-        let label = if entry.molecule.name.is_empty() {
-            format!("your file ({} atoms)", st.len())
-        } else {
-            entry.molecule.name.chars().take(40).collect()
-        };
+        let label = upload_label(&st);
         let previous = scene
-            .try_update_value(|s| s.uploaded.replace(entry))
+            .try_update_value(|s| s.molecules.replace_upload(Some(entry)))
             .flatten();
         if change(UPLOAD, setup.get_untracked()) {
             upload_name.set(Some(label));
             rot.set(IDENTITY);
             save();
         } else {
-            scene.try_update_value(|s| s.uploaded = previous);
+            scene.try_update_value(|s| s.molecules.replace_upload(previous));
         }
     });
 

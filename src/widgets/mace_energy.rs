@@ -26,13 +26,12 @@ use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
-use super::view3d::molecule::{
-    builtin_xyz, first_frame, AtomStyle, Element, Molecule, MoleculePainter,
-};
+use super::view3d::molecule::{AtomStyle, Element, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
 /// Largest molecule evaluated at every frame (aspirin, 21 atoms, takes ~2 ms natively).
@@ -137,8 +136,7 @@ struct Readout {
 
 /// The molecules, the model and everything a frame needs, reused from frame to frame.
 struct Scene {
-    builtin: Vec<(&'static str, Result<Structure, String>)>,
-    uploaded: Option<Structure>,
+    molecules: MoleculeChoices<Structure>,
     model: Option<Rc<MaceModel>>,
     ws: MaceWorkspace,
     /// E0 of each atom's element (0 where the model does not know the element).
@@ -173,10 +171,9 @@ struct Scene {
 }
 
 impl Scene {
-    fn new(builtin: Vec<(&'static str, Result<Structure, String>)>) -> Scene {
+    fn new(molecules: MoleculeChoices<Structure>) -> Scene {
         Scene {
-            builtin,
-            uploaded: None,
+            molecules,
             model: None,
             ws: MaceWorkspace::default(),
             e0: Vec::new(),
@@ -203,20 +200,11 @@ impl Scene {
         }
     }
 
-    fn structure(&self, name: &str) -> Option<&Structure> {
-        if name == UPLOAD {
-            return self.uploaded.as_ref();
-        }
-        self.builtin
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, s)| s.as_ref().ok())
-    }
-
     /// Shows molecule `name` in its starting geometry; on error the current one stays.
     fn load(&mut self, name: &str) -> Result<usize, String> {
         let s = self
-            .structure(name)
+            .molecules
+            .get(name)
             .cloned()
             .ok_or_else(|| format!("molecule '{name}' is not available"))?;
         let n = s.len();
@@ -442,16 +430,8 @@ enum Grab {
 pub fn view(query: &str, embedded: bool) -> AnyView {
     let mut p = Params::parse(query);
     let mol0 = p.choice("molecule", "ethanol", &MOLECULES);
-    let builtin: Vec<(&'static str, Result<Structure, String>)> = MOLECULES
-        .iter()
-        .map(|n| {
-            let s = builtin_xyz(n)
-                .ok_or_else(|| format!("molecule '{n}' is not shipped"))
-                .and_then(first_frame);
-            (*n, s)
-        })
-        .collect();
-    let mut scene0 = Scene::new(builtin);
+    let molecules = MoleculeChoices::new(&MOLECULES, |s| s);
+    let mut scene0 = Scene::new(molecules);
     let atoms0 = match scene0.load(mol0) {
         Ok(n) => n,
         Err(e) => {
@@ -611,13 +591,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let on_upload = Callback::new(move |st: Structure| {
         let label = upload_label(&st);
-        let previous = scene.try_update_value(|s| s.uploaded.replace(st)).flatten();
+        let previous = scene
+            .try_update_value(|s| s.molecules.replace_upload(Some(st)))
+            .flatten();
         if change(UPLOAD) {
             upload_name.set(Some(label));
             save();
             true
         } else {
-            scene.try_update_value(|s| s.uploaded = previous);
+            scene.try_update_value(|s| s.molecules.replace_upload(previous));
             false
         }
     });

@@ -33,11 +33,12 @@ use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
-use super::view3d::molecule::{builtin_xyz, first_frame, Element, Molecule, MoleculePainter};
+use super::view3d::molecule::{Element, Molecule, MoleculePainter};
 
 const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
 const THERMOSTATS: [&str; 3] = ["langevin", "berendsen", "none"];
@@ -264,8 +265,7 @@ struct Stats {
 
 /// Browser-side state.
 struct Scene {
-    builtin: Vec<(&'static str, Result<Structure, String>)>,
-    uploaded: Option<Structure>,
+    molecules: MoleculeChoices<Structure>,
     model: Option<Rc<MaceModel>>,
     /// The starting structure of the current molecule (centred on its centroid).
     start: Option<Structure>,
@@ -283,20 +283,11 @@ struct Scene {
 }
 
 impl Scene {
-    fn structure(&self, name: &str) -> Option<&Structure> {
-        if name == UPLOAD {
-            return self.uploaded.as_ref();
-        }
-        self.builtin
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, s)| s.as_ref().ok())
-    }
-
     /// Makes `name` the molecule (not yet simulated: see [`Scene::restart`]).
     fn load(&mut self, name: &str) -> Result<(), String> {
         let s = self
-            .structure(name)
+            .molecules
+            .get(name)
             .cloned()
             .ok_or_else(|| format!("molecule '{name}' is not available"))?;
         if s.is_empty() {
@@ -463,18 +454,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let dpr = p.dpr();
     let pass = p.passthrough();
 
-    let builtin: Vec<(&'static str, Result<Structure, String>)> = MOLECULES
-        .iter()
-        .map(|n| {
-            let s = builtin_xyz(n)
-                .ok_or_else(|| format!("molecule '{n}' is not shipped"))
-                .and_then(first_frame);
-            (*n, s)
-        })
-        .collect();
+    let molecules = MoleculeChoices::new(&MOLECULES, |s| s);
     let mut scene0 = Scene {
-        builtin,
-        uploaded: None,
+        molecules,
         model: None,
         start: None,
         sim: None,
@@ -631,13 +613,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
     let on_upload = Callback::new(move |st: Structure| {
         let label = upload_label(&st);
-        let previous = scene.try_update_value(|s| s.uploaded.replace(st)).flatten();
+        let previous = scene
+            .try_update_value(|s| s.molecules.replace_upload(Some(st)))
+            .flatten();
         if change(UPLOAD) {
             upload_name.set(Some(label));
             save();
             true
         } else {
-            scene.try_update_value(|s| s.uploaded = previous);
+            scene.try_update_value(|s| s.molecules.replace_upload(previous));
             false
         }
     });

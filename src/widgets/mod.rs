@@ -29,6 +29,7 @@ mod mace_architecture;
 mod mace_energy;
 mod mace_md;
 mod mace_model;
+mod molecules;
 mod neighbour_density;
 mod orbit;
 mod params;
