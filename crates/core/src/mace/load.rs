@@ -156,8 +156,8 @@ pub(crate) fn build(meta: &ExportMeta, st: &dyn TensorSource) -> Result<MaceMode
         "sh_normalization",
         || "expected normalised vectors and 'component' normalisation".into(),
     )?;
-    check((1..=MAX_ELL).contains(&meta.max_ell), "max_ell", || {
-        format!("{}: 1 to {MAX_ELL} are supported", meta.max_ell)
+    check(meta.max_ell <= MAX_ELL, "max_ell", || {
+        format!("{}: 0 to {MAX_ELL} are supported", meta.max_ell)
     })?;
     check(meta.r_max.is_finite() && meta.r_max > 0.0, "r_max", || {
         format!("{} is not a positive length", meta.r_max)

@@ -8,6 +8,7 @@
 //! | `metadata.rs` | the exported JSON (hyperparameters, e3nn instruction lists) |
 //! | `blocks.rs` | e3nn linear maps, the element-dependent skip, the Bessel embedding |
 //! | `radial_mlp.rs` | the radial network, all edges at once |
+//! | `gemm.rs` | bounds-checked strided matrix products (`matrixmultiply`; not nalgebra, see the file) |
 //! | `conv.rs` | the tensor product of neighbour features and bond harmonics |
 //! | `contraction.rs` | the symmetric contraction (product basis, correlation order ν) |
 //! | `readout.rs` | linear and non-linear readouts |
@@ -37,6 +38,7 @@ mod contraction;
 mod contributions;
 mod conv;
 mod error;
+mod gemm;
 mod load;
 mod metadata;
 mod model;

@@ -1,11 +1,11 @@
 //! The radial network of a MACE interaction (e3nn `nn.FullyConnectedNet` without biases): it maps the
 //! Bessel embedding of every edge to that edge's tensor-product weights. It is the largest cost of a
-//! small model, so all edges go through each layer as one matrix product (nalgebra's `gemm`, which
-//! calls `matrixmultiply`), forward and backward.
+//! small model, so all edges go through each layer as one matrix product (`matrixmultiply`, with
+//! explicit strides: see [`super::gemm`] for why not nalgebra), forward and backward.
 
+use super::gemm::{gemm, Strided};
 use super::metadata::ActivationMeta;
 use super::MaceError;
-use nalgebra::{DMatrixView, DMatrixViewMut};
 
 /// Layer sizes `hs`, weights `[hs[k], hs[k+1]]` row-major per layer, and SiLU scaled by e3nn's
 /// `normalize2mom` constant between layers.
@@ -113,9 +113,8 @@ impl RadialMlp {
         let mut pos = 0;
         for k in 0..n_layers {
             let (h_in, h_out) = (self.hs[k], self.hs[k + 1]);
-            // Row-major [n, h] storage is the column-major (h × n) matrix, so a layer is
-            // Z (h_out × n) = Wᵀ (h_out × h_in) · A (h_in × n) with Wᵀ the weights read column-major.
-            let w = DMatrixView::from_slice(&self.weights[k], h_out, h_in);
+            // Z [n, h_out] = A [n, h_in] · W [h_in, h_out] / √h_in, all row-major.
+            let w = Strided::row_major(&self.weights[k], h_in, h_out);
             let s = 1.0 / (h_in as f64).sqrt();
             let (before, rest) = stash.split_at_mut(pos);
             let input: &[f64] = if k == 0 {
@@ -123,14 +122,12 @@ impl RadialMlp {
             } else {
                 &before[pos - h_in * n..pos]
             };
-            let a = DMatrixView::from_slice(&input[..h_in * n], h_in, n);
+            let a = Strided::row_major(&input[..h_in * n], n, h_in);
             if k + 1 == n_layers {
-                let mut z = DMatrixViewMut::from_slice(&mut out[..h_out * n], h_out, n);
-                z.gemm(s, &w, &a, 0.0);
+                gemm(s, a, w, 0.0, &mut out[..h_out * n]);
             } else {
                 let (zs, acts) = rest.split_at_mut(h_out * n);
-                let mut z = DMatrixViewMut::from_slice(zs, h_out, n);
-                z.gemm(s, &w, &a, 0.0);
+                gemm(s, a, w, 0.0, zs);
                 // Keep the activation's derivative where z was: the backward pass needs only that.
                 for (a, z) in acts[..h_out * n].iter_mut().zip(zs.iter_mut()) {
                     let (f, df) = silu(*z);
@@ -162,17 +159,15 @@ impl RadialMlp {
         let mut pos = stash.len().min(n * self.stash_per_edge());
         for k in (0..n_layers).rev() {
             let (h_in, h_out) = (self.hs[k], self.hs[k + 1]);
-            // G_prev (h_in × n) = W (h_in × h_out) · G (h_out × n) / √h_in; W is the row-major
-            // storage read with strides (h_out, 1).
-            let w = DMatrixView::from_slice_with_strides(&self.weights[k], h_in, h_out, h_out, 1);
+            // G_prev [n, h_in] = G [n, h_out] · Wᵀ / √h_in: Wᵀ is W's row-major storage read
+            // column by column.
+            let wt = Strided::transposed(&self.weights[k], h_out, h_in);
             let s = 1.0 / (h_in as f64).sqrt();
-            let gv = DMatrixView::from_slice(&g[..h_out * n], h_out, n);
+            let gv = Strided::row_major(&g[..h_out * n], n, h_out);
             if k == 0 {
-                let mut gx = DMatrixViewMut::from_slice(&mut g_x[..h_in * n], h_in, n);
-                gx.gemm(s, &w, &gv, 1.0);
+                gemm(s, gv, wt, 1.0, &mut g_x[..h_in * n]);
             } else {
-                let mut gp = DMatrixViewMut::from_slice(&mut g_prev[..h_in * n], h_in, n);
-                gp.gemm(s, &w, &gv, 0.0);
+                gemm(s, gv, wt, 0.0, &mut g_prev[..h_in * n]);
                 // Through the activation of hidden layer k − 1: its derivative sits before its a.
                 pos -= 2 * h_in * n;
                 let d = &stash[pos..pos + h_in * n];
