@@ -14,7 +14,8 @@
 //! data-testid="model-input">`) and, after a file that is not a usable MACE model,
 //! `<p class="widget-error" role="alert" data-testid="model-error">…</p>`; the widget keeps
 //! its previous model. The bytes are checked by the core's loader
-//! (`multiace_core::mace::MaceModel::from_safetensors`), which names what is wrong.
+//! (`multiace_core::mace::MaceModel::from_safetensors`), which names what is wrong, and the model
+//! must evaluate a small cluster of its own elements (`MaceModel::self_check`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -118,7 +119,11 @@ pub fn model_upload_control(on_load: Callback<Rc<MaceModel>, ()>) -> impl IntoVi
                             return;
                         }
                     };
-                    match MaceModel::from_safetensors(&bytes) {
+                    // A model that loads but does not evaluate (finite weights that overflow) is
+                    // refused here, before it replaces the reader's model.
+                    match MaceModel::from_safetensors(&bytes)
+                        .and_then(|m| m.self_check().map(|_| m))
+                    {
                         Ok(m) => {
                             status.set(Some(Ok(format!(
                                 "Loaded {name}: {} with {} layer(s), elements {}.",

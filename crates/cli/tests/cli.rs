@@ -486,10 +486,16 @@ fn mace_commands_reject_bad_input_with_one_line() {
     let model = repo("assets/models/mace_ethanol.safetensors");
     let xyz = repo("assets/molecules/ethanol.xyz");
     let cu = repo("assets/datasets/cu_cluster.xyz");
+    // finite weights that overflow float64 (tools/make_mace_edge_fixtures.py)
+    let overflow = repo("crates/core/tests/fixtures/mace_overflow_model.safetensors");
     for (args, needle) in [
         (
             vec!["mace", xyz.as_str(), xyz.as_str()],
             "not a MACE model file",
+        ),
+        (
+            vec!["mace", overflow.as_str(), xyz.as_str()],
+            "non-finite energy",
         ),
         (
             vec!["mace", model.as_str(), cu.as_str()],

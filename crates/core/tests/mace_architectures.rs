@@ -104,7 +104,11 @@ fn random_molecule(rng: &mut SplitMix64, elements: &[u32]) -> Structure {
         }
     }
     let species = (0..positions.len())
-        .map(|i| chemical_symbol(elements[i % elements.len()] as u8).unwrap().to_string())
+        .map(|i| {
+            chemical_symbol(elements[i % elements.len()] as u8)
+                .unwrap()
+                .to_string()
+        })
         .collect();
     Structure::new(species, positions)
 }
@@ -169,7 +173,11 @@ fn check(spec: &MaceSpec, seed: u64, rng: &mut SplitMix64) -> (f64, f64) {
         let sign = if k == 1 { -1.0 } else { 1.0 };
         let shift = [rng.normal(), rng.normal(), rng.normal()];
         let out = model
-            .evaluate(&transformed(&s, &r, sign, shift), &mut ws, EvalOptions::default())
+            .evaluate(
+                &transformed(&s, &r, sign, shift),
+                &mut ws,
+                EvalOptions::default(),
+            )
             .unwrap();
         inv_err = inv_err.max((out.energy - base.energy).abs() / base.energy.abs().max(1.0));
         for (f, g) in out.forces.iter().zip(&base.forces) {
@@ -179,7 +187,10 @@ fn check(spec: &MaceSpec, seed: u64, rng: &mut SplitMix64) -> (f64, f64) {
             }
         }
     }
-    assert!(fd_err < 1e-6, "forces vs finite differences: {fd_err:e}\n{tag}");
+    assert!(
+        fd_err < 1e-6,
+        "forces vs finite differences: {fd_err:e}\n{tag}"
+    );
     assert!(inv_err < 1e-10, "O(3) invariance: {inv_err:e}\n{tag}");
     (fd_err, inv_err)
 }
@@ -193,7 +204,10 @@ fn random_architectures_are_sound_differentiable_and_invariant() {
         let (fd, inv) = check(&spec, 100 + case, &mut rng);
         worst = (worst.0.max(fd), worst.1.max(inv));
     }
-    println!("worst: finite differences {:.1e}, invariance {:.1e}", worst.0, worst.1);
+    println!(
+        "worst: finite differences {:.1e}, invariance {:.1e}",
+        worst.0, worst.1
+    );
 }
 
 /// The edges of every range, one at a time, on top of a small base architecture.

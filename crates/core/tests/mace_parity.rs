@@ -1,6 +1,8 @@
 //! MACE against mace-torch 0.3.16: six random-weight float64 models (max_ell 1–3, correlation 1–3,
 //! one to three layers, MACE and ScaleShiftMACE, four species sets) on five structures each,
-//! molecules and periodic cells. Fixtures: `tools/make_mace_fixtures.py`.
+//! molecules and periodic cells (`tools/make_mace_fixtures.py`), and six more at the edges of what
+//! the loader accepts: one interaction, scalar features, correlation 1, radial networks of width 1–4,
+//! 1o and 1e features together, four elements on periodic cells (`tools/make_mace_edge_fixtures.py`).
 
 use multiace_core::mace::{EvalOptions, MaceModel};
 use multiace_core::structure::{chemical_symbol, Structure};
@@ -32,12 +34,16 @@ struct Case {
     node_energy: Vec<f64>,
 }
 
-fn fixture() -> Fixture {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/mace_parity.json"
-    );
+fn read_fixture(name: &str) -> Fixture {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Both fixture files' models, each with its file name for messages.
+fn fixture() -> Fixture {
+    let mut models = read_fixture("mace_parity.json").models;
+    models.extend(read_fixture("mace_edge_parity.json").models);
+    Fixture { models }
 }
 
 fn structure(c: &Case) -> Structure {
@@ -67,7 +73,7 @@ fn energies_and_forces_match_mace_torch() {
             let out = model
                 .evaluate(&structure(c), &mut ws, EvalOptions::default())
                 .unwrap();
-            let tag = format!("model {} / {}", m.k, c.name);
+            let tag = format!("{} / {}", m.file, c.name);
             assert_eq!(out.edges, c.num_edges, "{tag}: edges");
             let e_rel = (out.energy - c.energy).abs() / c.energy.abs();
             let ei_rel = (out.interaction_energy - c.interaction_energy).abs()
@@ -214,4 +220,47 @@ fn u_matrices_equal_mace_torch() {
         }
     }
     assert!(compared >= 40, "{compared}");
+}
+
+#[derive(Deserialize)]
+struct Overflow {
+    file: String,
+    mace_torch_energy: String,
+}
+
+#[derive(Deserialize)]
+struct EdgeFixture {
+    overflow: Overflow,
+}
+
+/// A model whose finite weights overflow float64 (mace-torch gives a NaN energy): evaluation is an
+/// error that says so, with or without forces, never a non-finite `Ok`.
+#[test]
+fn an_overflowing_model_is_an_error_not_a_number() {
+    use multiace_core::mace::MaceError;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/mace_edge_parity.json"
+    );
+    let f: EdgeFixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(f
+        .overflow
+        .mace_torch_energy
+        .parse::<f64>()
+        .is_ok_and(|e| !e.is_finite()));
+    let model =
+        MaceModel::from_safetensors(&std::fs::read(format!("{root}{}", f.overflow.file)).unwrap())
+            .unwrap();
+    let s = structure(&fixture().models[6].structures[0]);
+    for forces in [false, true] {
+        let opts = EvalOptions {
+            forces,
+            ..EvalOptions::default()
+        };
+        match model.evaluate(&s, &mut model.workspace(), opts) {
+            Err(e @ MaceError::NonFinite(_)) => assert!(e.to_string().contains("non-finite")),
+            other => panic!("expected a non-finite error, got {other:?}"),
+        }
+    }
 }

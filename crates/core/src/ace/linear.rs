@@ -337,8 +337,10 @@ impl LinearFit {
             let xt = DMatrix::from_column_slice(cols, 3 * n_atoms, &force_rows);
             let y = DVector::from_iterator(3 * n_atoms, f.iter().flat_map(|v| v.iter().copied()));
             let wf2 = self.options.force_weight.powi(2);
-            self.gram
-                .gemm_tr(wf2, &xt.transpose(), &xt.transpose(), 1.0);
+            // Owned, contiguous operands only: nalgebra's small-matrix BLAS fallback overruns views
+            // whose row stride is above 1 (dimforge/nalgebra#1616), so no strided view goes in here.
+            let x = xt.transpose();
+            self.gram.gemm_tr(wf2, &x, &x, 1.0);
             self.rhs.gemv(wf2, &xt, &y, 1.0);
             self.rows += 3 * n_atoms;
         }

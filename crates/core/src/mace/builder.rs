@@ -255,7 +255,10 @@ pub(crate) fn layout(spec: &MaceSpec, with_u: bool) -> Result<Layout, MaceError>
     let mut node = node0.clone();
     for t in 0..t_layers {
         let residual = t > 0;
-        let last = t + 1 == t_layers && t_layers > 1;
+        // mace-torch keeps only the scalars of the last layer (also when it is the only one), but
+        // reads them with its non-linear readout only when there are two layers or more.
+        let last = t + 1 == t_layers;
+        let non_linear_readout = last && t_layers > 1;
         let hidden_out = if last {
             Irreps(vec![spec.hidden_irreps.0[0]])
         } else {
@@ -357,7 +360,7 @@ pub(crate) fn layout(spec: &MaceSpec, with_u: bool) -> Result<Layout, MaceError>
             contractions,
             linear: product_linear,
         });
-        if last {
+        if non_linear_readout {
             let mlp = Irreps(vec![MulIr {
                 mul: spec.mlp_irreps,
                 ir: scalar,
@@ -380,7 +383,7 @@ pub(crate) fn layout(spec: &MaceSpec, with_u: bool) -> Result<Layout, MaceError>
                 gate: Some(vec![silu()]),
             });
         } else {
-            let l = linear_meta(&spec.hidden_irreps, &one);
+            let l = linear_meta(&hidden_out, &one);
             shapes.push((
                 format!("readouts.{t}.linear.weight"),
                 vec![linear_numel(&l)],
@@ -488,11 +491,16 @@ mod tests {
     #[test]
     fn layouts_match_mace_torch_constructor() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-        let fixture: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("{dir}/mace_parity.json")).unwrap(),
-        )
-        .unwrap();
-        for m in fixture["models"].as_array().unwrap() {
+        let models: Vec<serde_json::Value> = ["mace_parity.json", "mace_edge_parity.json"]
+            .iter()
+            .flat_map(|f| {
+                let text = std::fs::read_to_string(format!("{dir}/{f}")).unwrap();
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                v["models"].as_array().unwrap().clone()
+            })
+            .collect();
+        assert_eq!(models.len(), 12);
+        for m in &models {
             let h = &m["hyperparameters"];
             let num = |k: &str| h[k].as_f64().unwrap();
             let t_layers = h["num_interactions"].as_u64().unwrap() as usize;
@@ -529,7 +537,7 @@ mod tests {
             for (name, shape) in &shapes {
                 let v = st
                     .tensor(name)
-                    .unwrap_or_else(|_| panic!("model {}: no {name}", m["k"]));
+                    .unwrap_or_else(|_| panic!("{}: no {name}", m["file"]));
                 assert_eq!(
                     v.shape().iter().product::<usize>(),
                     shape.iter().product::<usize>(),
@@ -571,8 +579,8 @@ mod tests {
             let e = case["energy"].as_f64().unwrap();
             assert!(
                 (out.energy - e).abs() < 1e-10 * e.abs(),
-                "model {}: {} vs {e}",
-                m["k"],
+                "{}: {} vs {e}",
+                m["file"],
                 out.energy
             );
         }

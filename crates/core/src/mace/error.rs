@@ -14,6 +14,9 @@ pub enum MaceError {
     Tensor { name: String, reason: String },
     /// The structure cannot be evaluated (unknown element, coincident atoms, non-finite position).
     Structure(String),
+    /// The evaluation overflowed: the energy or a force is infinite or NaN (weights or a geometry
+    /// far outside what the model can represent). Nothing non-finite is ever returned as `Ok`.
+    NonFinite(String),
 }
 
 impl MaceError {
@@ -41,6 +44,10 @@ impl fmt::Display for MaceError {
             }
             MaceError::Tensor { name, reason } => write!(f, "model tensor `{name}`: {reason}"),
             MaceError::Structure(reason) => write!(f, "cannot evaluate this structure: {reason}"),
+            MaceError::NonFinite(what) => write!(
+                f,
+                "the model gives a non-finite {what} for this structure: its weights or this geometry are beyond what it can evaluate"
+            ),
         }
     }
 }

@@ -96,7 +96,9 @@ mod tests {
     /// Against the triple loop, for every shape up to 5 and both layouts of b, with beta 0 and 1.
     #[test]
     fn equals_the_definition_at_every_small_shape() {
-        let data: Vec<f64> = (0..64).map(|x| ((x * 7919) % 97) as f64 / 13.0 - 3.0).collect();
+        let data: Vec<f64> = (0..64)
+            .map(|x| ((x * 7919) % 97) as f64 / 13.0 - 3.0)
+            .collect();
         for m in 0..=5 {
             for k in 0..=5 {
                 for n in 0..=5 {

@@ -16,6 +16,7 @@
 //! | `u_matrix.rs` | [`u_matrix_real`]: mace-torch's generalised Clebsch–Gordan tensors, rebuilt |
 //! | `contributions.rs` | [`OrderContributions`]: each correlation order's share of the site energies |
 //! | `summary.rs` | [`ModelSummary`]: the blocks as irreps and sizes, for people |
+//! | `probe.rs` | [`MaceModel::self_check`]: does a loaded model evaluate at all (run before a page swaps models) |
 //! | `calculator.rs` | [`MaceCalculator`]: a model with its buffers, as an MD [`crate::md::Potential`] |
 //!
 //! ```
@@ -42,6 +43,7 @@ mod gemm;
 mod load;
 mod metadata;
 mod model;
+mod probe;
 mod radial_mlp;
 mod readout;
 mod summary;

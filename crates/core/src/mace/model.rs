@@ -260,13 +260,19 @@ impl MaceModel {
         for (e, &z) in energies.iter_mut().zip(&ws.species) {
             *e += self.e0[z];
         }
-        let energy = energies.iter().sum();
+        let energy: f64 = energies.iter().sum();
+        if !energy.is_finite() {
+            return Err(MaceError::NonFinite(format!("energy ({energy})")));
+        }
         let forces = if opts.forces {
             self.backward(ws);
             self.forces_from_edges(ws, n)
         } else {
             Vec::new()
         };
+        if let Some(i) = forces.iter().position(|f| f.iter().any(|x| !x.is_finite())) {
+            return Err(MaceError::NonFinite(format!("force on atom {i}")));
+        }
         Ok(MaceOutput {
             energy,
             interaction_energy,

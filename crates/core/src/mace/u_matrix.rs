@@ -78,14 +78,15 @@ fn wigner_nj(irreps: &[Irrep], nu: usize) -> Vec<Path> {
 
 /// `U^ν` coupling `ν` copies of the irreps `irreps` (each once: the "coupling irreps" of the product
 /// basis, e.g. 0e + 1o + 2e) to `irrep_out`, as mace-torch stores it: shape `[2L + 1, S, …, S, K]`,
-/// with the leading axis dropped when `L = 0`. `K = 0` when no path reaches `irrep_out`.
+/// with the leading axis dropped when `L = 0`. When no path reaches `irrep_out`, mace-torch stores
+/// one zero column (`K = 1`, and a weight for it), so this does too.
 pub fn u_matrix_real(irreps: &[Irrep], irrep_out: Irrep, nu: usize) -> (Vec<f64>, Vec<usize>) {
     let s: usize = irreps.iter().map(|ir| ir.dim()).sum();
     let paths: Vec<Path> = wigner_nj(irreps, nu.max(1))
         .into_iter()
         .filter(|p| p.ir == irrep_out)
         .collect();
-    let k = paths.len();
+    let k = paths.len().max(1);
     let rows = irrep_out.dim() * s.pow(nu.max(1) as u32);
     let mut data = vec![0.0; rows * k];
     for (col, p) in paths.iter().enumerate() {
@@ -103,7 +104,7 @@ pub fn u_matrix_real(irreps: &[Irrep], irrep_out: Irrep, nu: usize) -> (Vec<f64>
 }
 
 /// The number of columns K of [`u_matrix_real`] (coupling paths of `nu` inputs ending in
-/// `irrep_out`), counted on the irreps alone: what a parameter count needs, without the tensors.
+/// `irrep_out`, at least one as in [`u_matrix_real`]), counted on the irreps alone: what a parameter count needs, without the tensors.
 pub(crate) fn u_matrix_columns(irreps: &[Irrep], irrep_out: Irrep, nu: usize) -> usize {
     // paths[k] = (final irrep, number of paths ending in it) after k + 1 inputs
     let mut counts: Vec<(Irrep, usize)> = irreps.iter().map(|&ir| (ir, 1)).collect();
@@ -121,11 +122,12 @@ pub(crate) fn u_matrix_columns(irreps: &[Irrep], irrep_out: Irrep, nu: usize) ->
         }
         counts = next;
     }
-    counts
+    let paths: usize = counts
         .iter()
         .filter(|(ir, _)| *ir == irrep_out)
         .map(|(_, n)| n)
-        .sum()
+        .sum();
+    paths.max(1)
 }
 
 #[cfg(test)]
