@@ -11,7 +11,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use multiace_core::mace::{EvalOptions, MaceModel};
+use multiace_core::mace::{EvalOptions, MaceCalculator, MaceModel};
+use multiace_core::md::VelocityVerlet;
 use multiace_core::so3::SplitMix64;
 use multiace_core::structure::read_xyz;
 use serde_json::Value;
@@ -332,6 +333,18 @@ fn mutated_model_files_give_errors_not_panics_and_bounded_memory() {
         PEAK.store(before, Ordering::Relaxed);
         let result = std::panic::catch_unwind(|| match MaceModel::from_safetensors(&bytes) {
             Ok(model) => {
+                // what the pages do with a model: its summary, the order contributions, a few MD
+                // steps, a self check
+                let _ = model.summary();
+                let _ = model.self_check();
+                let _ = model.order_contributions(&ethanol, &mut model.workspace());
+                let mut calc = MaceCalculator::new(model.clone());
+                let v = vec![[0.01, -0.02, 0.005]; ethanol.len()];
+                if let Ok(mut md) = VelocityVerlet::new(ethanol.clone(), v, &mut calc) {
+                    for _ in 0..3 {
+                        let _ = md.step(&mut calc, 0.5);
+                    }
+                }
                 for s in [&water, &ethanol] {
                     if let Ok(out) =
                         model.evaluate(s, &mut model.workspace(), EvalOptions::default())
