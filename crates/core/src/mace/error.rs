@@ -46,7 +46,7 @@ impl fmt::Display for MaceError {
             MaceError::Structure(reason) => write!(f, "cannot evaluate this structure: {reason}"),
             MaceError::NonFinite(what) => write!(
                 f,
-                "the model gives a non-finite {what} for this structure: its weights or this geometry are beyond what it can evaluate"
+                "the model gives a non-finite {what}: its weights or the geometry are beyond what it can evaluate"
             ),
         }
     }

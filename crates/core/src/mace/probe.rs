@@ -30,8 +30,13 @@ impl MaceModel {
             })
             .collect();
         let s = Structure::new(species, positions);
-        self.evaluate(&s, &mut self.workspace(), EvalOptions::default())
-            .map(|_| ())
+        match self.evaluate(&s, &mut self.workspace(), EvalOptions::default()) {
+            Ok(_) => Ok(()),
+            Err(MaceError::NonFinite(what)) => Err(MaceError::NonFinite(format!(
+                "{what} on a small cluster of its own elements"
+            ))),
+            Err(e) => Err(e),
+        }
     }
 }
 
