@@ -62,12 +62,13 @@ USAGE:
   multiace --help
       Prints this text.
 
+Every command takes --threads N: threads for structures of 48 atoms or more (default: every core).
 Bad input prints one line `error: ...` on stderr and exits with code 2.
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match take_threads(args).and_then(|args| run(&args)) {
         Ok(Some(text)) => {
             println!("{text}");
             ExitCode::SUCCESS
@@ -105,6 +106,28 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
             "unknown subcommand `{other}`: use sh, wigner-3j, wigner-d, descriptors, fit-ace, tensor-product, mace, md or figures (see --help)"
         )),
     }
+}
+
+/// Removes `--threads N` (anywhere on the line) and sizes the thread pool that evaluates large
+/// structures with it; the default is every core. Below the core's size threshold (48 atoms) an
+/// evaluation stays on one thread whatever N is.
+fn take_threads(mut args: Vec<String>) -> Result<Vec<String>, String> {
+    let Some(k) = args.iter().position(|a| a == "--threads") else {
+        return Ok(args);
+    };
+    let v = args.get(k + 1).ok_or("--threads needs a value")?;
+    let n: usize = v
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&n| (1..=1024).contains(&n))
+        .ok_or_else(|| format!("--threads = `{v}`: give a whole number from 1 to 1024"))?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| format!("--threads: {e}"))?;
+    args.drain(k..k + 2);
+    Ok(args)
 }
 
 /// A degree argument: a non-negative integer no larger than LMAX_SUPPORTED.

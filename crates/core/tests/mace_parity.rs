@@ -264,3 +264,38 @@ fn an_overflowing_model_is_an_error_not_a_number() {
         }
     }
 }
+
+/// With threads (the `parallel` feature, as the command line builds the core), a 512-atom cell gives
+/// the numbers of one thread: the per-atom sums only change order, so they agree to rounding.
+#[cfg(feature = "parallel")]
+#[test]
+fn threads_give_the_numbers_of_one_thread() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+    let model = MaceModel::from_safetensors(
+        &std::fs::read(format!("{root}benches/data/mace_cu.safetensors")).unwrap(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(format!("{root}benches/data/cu_512.xyz")).unwrap();
+    let s = multiace_core::structure::read_xyz(&text).unwrap().remove(0);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| model.evaluate(&s, &mut model.workspace(), EvalOptions::default()))
+            .unwrap()
+    };
+    let (one, four) = (run(1), run(4));
+    assert!((one.energy - four.energy).abs() < 1e-12 * one.energy.abs());
+    for (a, b) in one
+        .forces
+        .iter()
+        .flatten()
+        .zip(four.forces.iter().flatten())
+    {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+    for (a, b) in one.energies.iter().zip(&four.energies) {
+        assert!((a - b).abs() < 1e-12);
+    }
+}

@@ -32,6 +32,7 @@
 //! assert!(total < 1e-12);
 //! ```
 
+mod backward;
 mod blocks;
 mod builder;
 mod calculator;
@@ -39,10 +40,12 @@ mod contraction;
 mod contributions;
 mod conv;
 mod error;
+mod forward;
 mod gemm;
 mod load;
 mod metadata;
 mod model;
+mod par;
 mod probe;
 mod radial_mlp;
 mod readout;
