@@ -80,7 +80,7 @@ test('design-space: every published model sets the controls and its derived numb
     PaiNN: { f: 'unbounded', e: 'unbounded', rf: '15' },
     NequIP: { f: 'unbounded', e: 'unbounded', rf: '20' },
     Allegro: { f: 'unbounded', e: 'unbounded', rf: '5' },
-    BOTNet: { f: '6', e: 'unbounded', rf: '20' },
+    BOTNet: { f: '6', e: '6', rf: '20' },
     MACE: { f: '13', e: 'unbounded', rf: '10' },
   };
   for (const [name, want] of Object.entries(expect)) {
