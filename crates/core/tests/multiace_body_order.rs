@@ -6,7 +6,9 @@
 //! features makes `Δ` non-zero above `N` as well.
 
 use multiace_core::mace::{EvalOptions, MaceModel};
-use multiace_core::multiace::{mace_readout, BodyOrder, DesignPoint, Nonlinearity, OneParticleBasis};
+use multiace_core::multiace::{
+    mace_readout, BodyOrder, DesignPoint, Nonlinearity, OneParticleBasis,
+};
 use multiace_core::structure::Structure;
 
 /// A compact cluster of `n` atoms (H, C, O in turn), all within 3.5 Å of one another, none closer
@@ -54,7 +56,11 @@ fn connected_part(model: &MaceModel, n: usize) -> (f64, f64) {
     let (mut delta, mut scale) = (0.0, 0.0_f64);
     for mask in 0..=full {
         let e = energy_of(model, &atoms, mask);
-        let sign = if (n as u32 - mask.count_ones()) % 2 == 0 { 1.0 } else { -1.0 };
+        let sign = if (n as u32 - mask.count_ones()) % 2 == 0 {
+            1.0
+        } else {
+            -1.0
+        };
         delta += sign * e;
         scale = scale.max(e.abs());
     }

@@ -246,7 +246,10 @@ mod tests {
         assert!(energy.contains(&(1, 2, BodyOrder::Unbounded)));
         for r in &e.runs {
             if r.num_interactions == 1 {
-                assert_eq!(r.energy_body_order(), BodyOrder::Finite(r.body_order.unwrap() as u64));
+                assert_eq!(
+                    r.energy_body_order(),
+                    BodyOrder::Finite(r.body_order.unwrap() as u64)
+                );
             }
         }
     }

@@ -336,11 +336,17 @@ mod tests {
         let mut one = point(vec![2], Nonlinearity::Linear);
         assert_eq!(one.derived().energy_body_order, BodyOrder::Finite(3));
         one.readout = Nonlinearity::NonLinear;
-        assert!(one.instantiate(&[1], 1).unwrap_err().contains("linear readout"));
+        assert!(one
+            .instantiate(&[1], 1)
+            .unwrap_err()
+            .contains("linear readout"));
         let mut two = point(vec![2, 1], Nonlinearity::Linear);
         assert_eq!(two.derived().energy_body_order, BodyOrder::Unbounded);
         two.readout = Nonlinearity::Linear;
-        assert!(two.instantiate(&[1], 1).unwrap_err().contains("non-linear readout"));
+        assert!(two
+            .instantiate(&[1], 1)
+            .unwrap_err()
+            .contains("non-linear readout"));
         let mut q = point(vec![2], Nonlinearity::Linear);
         q.l_max = 1;
         q.big_l_max = 3;
