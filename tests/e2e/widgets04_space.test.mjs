@@ -76,7 +76,7 @@ test('design-space: every published model sets the controls and its derived numb
   const expect = {
     ACE: { f: '5', e: '5', rf: '5' },
     SchNet: { f: 'unbounded', e: 'unbounded', rf: '15' },
-    DimeNet: { f: 'unbounded', e: 'unbounded', rf: '30' },
+    DimeNet: { f: 'unbounded', e: 'unbounded', rf: '35' },
     PaiNN: { f: 'unbounded', e: 'unbounded', rf: '15' },
     NequIP: { f: 'unbounded', e: 'unbounded', rf: '20' },
     Allegro: { f: 'unbounded', e: 'unbounded', rf: '5' },

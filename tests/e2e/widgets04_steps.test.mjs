@@ -77,7 +77,7 @@ test('equation-steps: Next / Previous and the step dots reveal the six steps as 
     assert.match(page.url(), k === 1 ? /equation-steps/ : new RegExp(`step=${k}`));
     if (k < 6) await next.click();
   }
-  // the four equations of the paper: one-particle basis (1), message (2–4), update (5), readout (6)
+  // the four equations of chapter 04: one-particle basis (1), message (2–4), update (5), readout (6)
   assert.deepEqual(groupsSeen, [1, 2, 2, 2, 3, 4]);
   const headings = await page.locator(`${EQS} .eqs-group`).allInnerTexts();
   assert.deepEqual(headings.map((h) => h.toLowerCase().match(/\((\d)\)/)[1]), ['1', '2', '3', '4']);

@@ -18,7 +18,7 @@ fn conj(a: C64) -> C64 {
 }
 
 /// e3nn's `change_basis_real_to_complex(1)` including its phase (−i)¹: rows are the complex
-/// m = −1, 0, 1, columns the real components in e3nn's order (y, z, x). Q[μ][a] = s·…, s = 1/√2.
+/// μ = −1, 0, 1, columns the real components a = 0, 1, 2 in e3nn's order (s = 1/√2).
 fn q1() -> [[C64; 3]; 3] {
     let s = std::f64::consts::FRAC_1_SQRT_2;
     [
@@ -108,7 +108,7 @@ fn e3nn_real_3j_111_is_sympys_complex_cg_in_the_real_basis() {
     );
     let norm = real.iter().map(|x| x * x).sum::<f64>().sqrt();
     real.iter_mut().for_each(|x| *x /= norm);
-    // In (y, z, x) order the tensor is the Levi-Civita symbol over √6: C[y,z,x] = +1/√6.
+    // The tensor is the Levi-Civita symbol over √6: C[0,1,2] = +1/√6.
     assert!(
         (real[5] - 1.0 / 6f64.sqrt()).abs() < 1e-15,
         "C[0,1,2] = {}",

@@ -75,7 +75,8 @@ pub struct Derived {
     pub feature_body_order: BodyOrder,
     /// The same for the energy, after the readout.
     pub energy_body_order: BodyOrder,
-    /// How far an atom's energy can see: `T · r_cut` (Å) with message passing, `r_cut` without.
+    /// How far an atom's energy can see: `T · r_cut` (Å) with message passing between atoms,
+    /// `r_cut` without (Allegro), `(T + 1) · r_cut` for DimeNet's edge messages.
     pub receptive_field: f64,
     /// Numbers per atom in the hidden features: `channels · Σ_{L ≤ L_max} (2L + 1)`.
     pub features_per_atom: usize,
@@ -126,12 +127,7 @@ impl DesignPoint {
             layers: self.layers(),
             feature_body_order,
             energy_body_order,
-            // Allegro's edge features never pass between atoms: one cutoff whatever T is.
-            receptive_field: if self.one_particle == OneParticleBasis::EdgeTensorProduct {
-                self.r_cut
-            } else {
-                self.layers() as f64 * self.r_cut
-            },
+            receptive_field: self.receptive_field(),
             features_per_atom: self.channels * (big_l + 1) * (big_l + 1),
             message_per_atom: self.channels * (self.l_max + 1) * (self.l_max + 1),
             parameters: self
@@ -139,6 +135,18 @@ impl DesignPoint {
                 .ok()
                 .and_then(|()| self.spec(&[1, 6, 8]).num_parameters().ok()),
             flops_per_atom: self.flops_per_atom(big_l),
+        }
+    }
+
+    /// See [`Derived::receptive_field`]. Allegro's edge features never pass between atoms: one
+    /// cutoff whatever T is. DimeNet's edge embedding already spans one cutoff before its T
+    /// interaction blocks: (T + 1) cutoffs.
+    fn receptive_field(&self) -> f64 {
+        let t = self.layers() as f64;
+        match self.one_particle {
+            OneParticleBasis::EdgeTensorProduct => self.r_cut,
+            OneParticleBasis::EdgeAngle => (t + 1.0) * self.r_cut,
+            _ => t * self.r_cut,
         }
     }
 

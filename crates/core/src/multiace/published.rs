@@ -37,7 +37,8 @@ fn point(
     }
 }
 
-/// ACE, SchNet, DimeNet, PaiNN, NequIP, Allegro, BOTNet and MACE, in order of publication.
+/// ACE (the single-layer reference) first, then SchNet, DimeNet, PaiNN, NequIP, Allegro, BOTNet and
+/// MACE, roughly in order of journal publication (first preprints differ: NequIP's precedes PaiNN's).
 pub fn published_models() -> Vec<PublishedModel> {
     use Nonlinearity::{Linear, NonLinear};
     use OneParticleBasis::*;
@@ -118,6 +119,9 @@ mod tests {
         assert_eq!(get("MACE").feature_body_order, BodyOrder::Finite(13));
         assert_eq!(get("NequIP").feature_body_order, BodyOrder::Unbounded);
         assert_eq!(get("SchNet").features_per_atom, 16);
+        // DimeNet: the embedding of an edge spans one cutoff, then six blocks: 7 · 5 Å.
+        assert_eq!(get("DimeNet").receptive_field, 35.0);
+        assert_eq!(get("Allegro").receptive_field, 5.0);
         assert_eq!(models.len(), 8);
         // The linear-update models run as MACE models.
         for m in &models {
