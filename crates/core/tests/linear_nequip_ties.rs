@@ -62,9 +62,9 @@ fn network(x: &[[f64; 3]], w1: &[f64; N_RADIAL], w2: &[f64; N_RADIAL]) -> Vec<f6
             for j in (0..n).filter(|&j| j != i) {
                 let d = sub(x[j], x[i]);
                 let (r, y) = (norm(d), y1(d));
-                for a in 0..3 {
-                    for b in 0..3 {
-                        h += radial(w2, r) * c.get(a, b, 0) * y[a] * h1[j][b];
+                for (a, ya) in y.iter().enumerate() {
+                    for (b, hb) in h1[j].iter().enumerate() {
+                        h += radial(w2, r) * c.get(a, b, 0) * ya * hb;
                     }
                 }
             }

@@ -56,7 +56,7 @@ fn connected_part(model: &MaceModel, n: usize) -> (f64, f64) {
     let (mut delta, mut scale) = (0.0, 0.0_f64);
     for mask in 0..=full {
         let e = energy_of(model, &atoms, mask);
-        let sign = if (n as u32 - mask.count_ones()) % 2 == 0 {
+        let sign = if (n as u32 - mask.count_ones()).is_multiple_of(2) {
             1.0
         } else {
             -1.0
