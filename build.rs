@@ -12,7 +12,7 @@ mod markdown;
 use std::path::{Path, PathBuf};
 
 /// The book's chapters in reading order: (file stem, number, fallback title).
-const CHAPTERS: [(&str, &str, &str); 5] = [
+const CHAPTERS: [(&str, &str, &str); 6] = [
     (
         "00_fundamentals",
         "00",
@@ -30,6 +30,11 @@ const CHAPTERS: [(&str, &str, &str); 5] = [
     ),
     ("03_mace", "03", "MACE"),
     ("04_multi_ace_framework", "04", "The Multi-ACE framework"),
+    (
+        "05_conventions",
+        "05",
+        "Appendix: conventions for porting code",
+    ),
 ];
 
 fn main() {

@@ -706,10 +706,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let pt = settled.get();
         let stale = point.with(|p| p != &pt);
         let (why_f, why_e) = reasons(&pt, &d);
-        let rf_note = if pt.one_particle == OneParticleBasis::EdgeTensorProduct {
-            " (edge features never pass between atoms: one cutoff)".to_string()
-        } else {
-            format!(" (T · r_cut = {} × {} Å)", d.layers, fmt_f64(pt.r_cut))
+        let rf_note = match pt.one_particle {
+            OneParticleBasis::EdgeTensorProduct => {
+                " (edge features never pass between atoms: one cutoff)".to_string()
+            }
+            OneParticleBasis::EdgeAngle => format!(
+                " ((T + 1) · r_cut = {} × {} Å: the edge embedding spans one cutoff)",
+                d.layers + 1,
+                fmt_f64(pt.r_cut)
+            ),
+            _ => format!(" (T · r_cut = {} × {} Å)", d.layers, fmt_f64(pt.r_cut)),
         };
         let (params, params_note) = match (d.parameters, pt.check_runnable()) {
             (Some(n), _) => (grouped(n), "as a MACE model for H, C and O".to_string()),

@@ -1,6 +1,6 @@
 //! `equation-steps`: the Multi-ACE equations (Batatia et al. 2025) revealed one step at a time —
 //! the one-particle basis, pooling into the atomic basis, the product basis and its symmetrisation,
-//! the message, the update and the readout — grouped as the paper's four equations (one-particle
+//! the message, the update and the readout — grouped as chapter 04's four equations (one-particle
 //! basis; many-body message; update; readout).
 //!
 //! Next / Previous buttons, the arrow keys (when the widget has the focus), Home / End and a row of
@@ -24,7 +24,7 @@ use super::mace_architecture::{molecule_structure, now_ms, prose};
 use super::mace_model::load_shipped_model;
 use super::params::Params;
 
-/// The paper's four equations, and the steps that make each of them.
+/// Chapter 04's four equations (the book's numbering), and the steps that make each of them.
 const GROUPS: [&str; 4] = [
     "one-particle basis",
     "many-body message",
@@ -212,7 +212,7 @@ fn equation(k: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // The steps
 
-/// One step: its title, the paper's equation it belongs to (1..=4), the explanation (prose with
+/// One step: its title, the chapter's equation it belongs to (1..=4), the explanation (prose with
 /// `$…$` math), the widgets that compute it and the core functions that do.
 struct Step {
     title: &'static str,
@@ -472,7 +472,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 view! {
                     <button type="button" class=cls data-step=k.to_string()
                         aria-current=move || (step.get() == k).then_some("step")
-                        aria-label=format!("step {k}: {} (equation {} of the paper)", s.title, s.group)
+                        aria-label=format!("step {k}: {} (equation {} of chapter 04)", s.title, s.group)
                         on:click=move |_| go(k)>
                         {k.to_string()}
                     </button>
@@ -527,7 +527,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 out.push(
                     view! {
                         <p class="eqs-group" data-group=s.group.to_string()>
-                            {format!("Equation ({}) of the paper: the {name}", s.group)}
+                            {format!("Equation ({}) of chapter 04: the {name}", s.group)}
                         </p>
                     }
                     .into_any(),

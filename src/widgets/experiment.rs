@@ -1,7 +1,7 @@
 //! `experiment`: the book's own ν × T experiment — six MACE models trained with mace-torch on the
 //! GFN2-xTB ethanol data, differing only in the correlation order ν and the number of layers T
 //! (`tools/train_design_experiment.sh`). The widget reads `experiments/design_ethanol.json`, shows
-//! a table (ν, T, body order, parameters, train time, test RMSE and MAE of energies and forces) and
+//! a table (ν, T, body order of the features and of the energy, parameters, train time, test RMSE and MAE of energies and forces) and
 //! a plotters chart of the test RMSE against ν, one line per T (log scale when the errors span more
 //! than a factor of eight); `metric` = forces | energy chooses what is plotted.
 //!
@@ -23,7 +23,9 @@ use super::canvas::{Frame, Painter};
 use super::frame::{write_url, WidgetFrame};
 use super::params::Params;
 use crate::util::fetch_text;
-use multiace_core::multiace::{parse_experiment, ErrorMetric as Metric, Experiment, Metrics, Run};
+use multiace_core::multiace::{
+    parse_experiment, BodyOrder, ErrorMetric as Metric, Experiment, Metrics, Run,
+};
 
 /// Where the results live, relative to the site's base path.
 const DATA_URL: &str = "/experiments/design_ethanol.json";
@@ -96,13 +98,23 @@ fn draw_plot(
     Ok(PlotGeom { points })
 }
 
+/// The energy's body order: "4" for a one-layer ν = 3 model (linear readout), "unbounded" after a
+/// non-linear last readout.
+fn energy_text(r: &Run) -> String {
+    match r.energy_body_order() {
+        BodyOrder::Finite(n) => n.to_string(),
+        BodyOrder::Unbounded => "unbounded".into(),
+    }
+}
+
 /// The sentence about the selected run.
 fn describe(r: &Run, metric: Metric) -> String {
-    let body = fmt_opt(r.body_order, |b| format!(", body order {b}"));
+    let body = fmt_opt(r.body_order, |b| format!(", body order {b} (features)"));
+    let energy = energy_text(r);
     let params = fmt_opt(r.parameters, |p| format!("{} parameters", thousands(p)));
     let time = fmt_opt(r.train_seconds, |s| format!("trained in {s:.0} s"));
     format!(
-        "ν = {}, T = {}{body}: test {} RMSE {} {u}, MAE {} {u} · {params} · {time}",
+        "ν = {}, T = {}{body}, {energy} (energy): test {} RMSE {} {u}, MAE {} {u} · {params} · {time}",
         r.correlation,
         r.num_interactions,
         metric.key(),
@@ -304,6 +316,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <td class="num">{r.correlation.to_string()}</td>
                         <td class="num"><span class="swatch" style=format!("background:{}", t_css(r.num_interactions))></span>{r.num_interactions.to_string()}</td>
                         <td class="num">{fmt_opt(r.body_order, |b| b.to_string())}</td>
+                        <td class="num" data-testid="exp-energy-body">{energy_text(r)}</td>
                         <td class="num">{fmt_opt(r.parameters, thousands)}</td>
                         <td class="num">{fmt_opt(r.train_seconds, |s| format!("{s:.0}"))}</td>
                         <td class=format!("num {ec}")>{fmt_err(t.rmse_e)}</td>
@@ -346,7 +359,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <tr>
                             <th scope="col"><i>"ν"</i></th>
                             <th scope="col"><i>"T"</i></th>
-                            <th scope="col">"body"<br/>"order"</th>
+                            <th scope="col">"body order,"<br/>"features"</th>
+                            <th scope="col">"body order,"<br/>"energy"</th>
                             <th scope="col">"parameters"</th>
                             <th scope="col">"train time"<br/>"(s)"</th>
                             <th scope="col" class=ec>"E RMSE"<br/>"(meV/atom)"</th>

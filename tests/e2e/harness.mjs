@@ -15,7 +15,7 @@ export const CHROMIUM_ARGS = [
 
 export const CHAPTERS = [
   '00-fundamentals', '01-atomic-cluster-expansion', '02-equivariant-neural-networks', '03-mace',
-  '04-multi-ace-framework',
+  '04-multi-ace-framework', '05-conventions',
 ];
 export const CHAPTER00_WIDGETS = ['rotation', 'sh-explorer', 'equivariance', 'clebsch-gordan'];
 

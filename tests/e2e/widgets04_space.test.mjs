@@ -76,11 +76,11 @@ test('design-space: every published model sets the controls and its derived numb
   const expect = {
     ACE: { f: '5', e: '5', rf: '5' },
     SchNet: { f: 'unbounded', e: 'unbounded', rf: '15' },
-    DimeNet: { f: 'unbounded', e: 'unbounded', rf: '30' },
+    DimeNet: { f: 'unbounded', e: 'unbounded', rf: '35' },
     PaiNN: { f: 'unbounded', e: 'unbounded', rf: '15' },
     NequIP: { f: 'unbounded', e: 'unbounded', rf: '20' },
     Allegro: { f: 'unbounded', e: 'unbounded', rf: '5' },
-    BOTNet: { f: '6', e: 'unbounded', rf: '20' },
+    BOTNet: { f: '6', e: '6', rf: '20' },
     MACE: { f: '13', e: 'unbounded', rf: '10' },
   };
   for (const [name, want] of Object.entries(expect)) {
@@ -158,6 +158,16 @@ test('design-space: "Run it" runs MACE with random weights (invariant to 1e-9); 
   await page.click(`${DS} button.chip[data-model="DimeNet"]`);
   await page.click(`${DS} [data-testid=ds-run-button]`);
   assert.match(await page.locator(`${DS} [data-testid=ds-run-error]`).innerText(), /non-linear|layers|basis/);
+  // one layer: mace-torch reads it out linearly, so a non-linear readout does not run and a linear one does
+  await page.goto(`${site.origin}/embed/design-space?model=custom&layers=1&nu=2&lmax=2&L=1&update=linear&readout=nonlinear&channels=8`);
+  await page.waitForSelector(`${DS} [data-testid=ds-feature-body]`);
+  await page.click(`${DS} [data-testid=ds-run-button]`);
+  assert.match(await page.locator(`${DS} [data-testid=ds-run-error]`).innerText(), /one-layer model out linearly/);
+  await page.selectOption(`${DS} [data-testid=ds-readout]`, 'linear');
+  assert.equal(await energy(page), '3');
+  await page.click(`${DS} [data-testid=ds-run-button]`);
+  await page.waitForSelector(`${DS} [data-testid=ds-run]`, { timeout: 30000 });
+  assert.equal(await attr(page, `${DS} [data-testid=ds-run]`, 'data-pass'), 'true');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

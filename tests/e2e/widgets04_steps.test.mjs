@@ -77,7 +77,7 @@ test('equation-steps: Next / Previous and the step dots reveal the six steps as 
     assert.match(page.url(), k === 1 ? /equation-steps/ : new RegExp(`step=${k}`));
     if (k < 6) await next.click();
   }
-  // the four equations of the paper: one-particle basis (1), message (2–4), update (5), readout (6)
+  // the four equations of chapter 04: one-particle basis (1), message (2–4), update (5), readout (6)
   assert.deepEqual(groupsSeen, [1, 2, 2, 2, 3, 4]);
   const headings = await page.locator(`${EQS} .eqs-group`).allInnerTexts();
   assert.deepEqual(headings.map((h) => h.toLowerCase().match(/\((\d)\)/)[1]), ['1', '2', '3', '4']);
@@ -206,6 +206,12 @@ test('experiment: six runs, labelled as our reproduction, banner iff placeholder
   });
   // every ν × T pair once
   assert.equal(new Set(got.map(([nu, T]) => `${nu},${T}`)).size, 6);
+  // the energy's body order: ν + 1 for one layer (mace-torch's linear readout), unbounded for two
+  const energyBody = await page.locator(`${EXP} [data-testid=exp-energy-body]`).allInnerTexts();
+  energyBody.forEach((b, k) => {
+    const run = file.runs[k];
+    assert.equal(b, run.num_interactions === 1 ? String(run.correlation + 1) : 'unbounded', `run ${k}`);
+  });
   const label = await page.locator(`${EXP} [data-testid=exp-label]`).innerText();
   assert.match(label, /our reproduction with mace-torch on the book's GFN2-xTB ethanol data — not the paper's benchmark/);
   assert.ok(await page.locator(`${EXP} [data-testid=exp-label]`).isVisible());

@@ -8,7 +8,7 @@
 
 use multiace_core::mace::EvalOptions;
 use multiace_core::multiace::{
-    published_models, BodyOrder, DesignPoint, Nonlinearity, OneParticleBasis,
+    mace_readout, published_models, BodyOrder, DesignPoint, Nonlinearity, OneParticleBasis,
 };
 use multiace_core::so3::{self, SplitMix64};
 use multiace_core::structure::read_xyz;
@@ -85,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 l_max: 2,
                 big_l_max: 1,
                 update: Nonlinearity::Linear,
-                readout: Nonlinearity::NonLinear,
+                readout: mace_readout(t),
                 r_cut: 4.0,
                 channels: 8,
             };
@@ -103,7 +103,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 })
                 .fold(0.0, f64::max);
             println!(
-                "  T = {t}, ν = {nu}: {:>6} weights, E = {:>10.5} eV, |ΔE| = {:.1e}, max |F(Rx) − R F(x)| = {f_err:.1e}",
+                "  T = {t}, ν = {nu}: energy body order {:>9}, {:>6} weights, E = {:>10.5} eV, |ΔE| = {:.1e}, max |F(Rx) − R F(x)| = {f_err:.1e}",
+                body(p.derived().energy_body_order),
                 p.derived().parameters.unwrap_or(0),
                 a.energy,
                 (b.energy - a.energy).abs()

@@ -6,6 +6,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::point::{mace_readout, BodyOrder, DesignPoint, Nonlinearity, OneParticleBasis};
+
 /// Most runs shown.
 const MAX_RUNS: usize = 200;
 
@@ -34,6 +36,27 @@ pub struct Run {
     pub train: Option<Metrics>,
     pub valid: Option<Metrics>,
     pub test: Metrics,
+}
+
+impl Run {
+    /// Body order of the trained model's energy. mace-torch reads a one-layer model out linearly,
+    /// so its energy has the body order of its features; with two or more layers the last readout
+    /// is a small non-linear network and the energy's body order is unbounded.
+    pub fn energy_body_order(&self) -> BodyOrder {
+        let layers = self.num_interactions;
+        DesignPoint {
+            one_particle: OneParticleBasis::EquivariantTensorProduct,
+            correlation: vec![self.correlation; layers],
+            l_max: 2,
+            big_l_max: 1,
+            update: Nonlinearity::Linear,
+            readout: mace_readout(layers),
+            r_cut: 4.0,
+            channels: 16,
+        }
+        .derived()
+        .energy_body_order
+    }
 }
 
 /// Where the data came from.
@@ -211,6 +234,24 @@ mod tests {
             .runs
             .iter()
             .all(|r| r.test.rmse_f > 0.0 && r.test.rmse_e > 0.0));
+        // One layer: linear readout, the energy is (ν + 1)-body like the features; two layers: a
+        // non-linear last readout.
+        let energy: Vec<(usize, usize, BodyOrder)> = e
+            .runs
+            .iter()
+            .map(|r| (r.correlation, r.num_interactions, r.energy_body_order()))
+            .collect();
+        assert!(energy.contains(&(3, 1, BodyOrder::Finite(4))));
+        assert!(energy.contains(&(1, 1, BodyOrder::Finite(2))));
+        assert!(energy.contains(&(1, 2, BodyOrder::Unbounded)));
+        for r in &e.runs {
+            if r.num_interactions == 1 {
+                assert_eq!(
+                    r.energy_body_order(),
+                    BodyOrder::Finite(r.body_order.unwrap() as u64)
+                );
+            }
+        }
     }
 
     #[test]

@@ -17,5 +17,5 @@ mod point;
 mod published;
 
 pub use experiment::{parse_experiment, DataInfo, ErrorMetric, Experiment, Metrics, Run};
-pub use point::{BodyOrder, Derived, DesignPoint, Nonlinearity, OneParticleBasis};
+pub use point::{mace_readout, BodyOrder, Derived, DesignPoint, Nonlinearity, OneParticleBasis};
 pub use published::{published_models, PublishedModel};

@@ -25,6 +25,18 @@ pub enum Nonlinearity {
     NonLinear,
 }
 
+/// The last readout mace-torch builds for a model of `layers` layers: a small non-linear network
+/// on the last of two or more layers, a linear map when there is only one (as `mace::builder`
+/// lays it out). A point runs only if its readout axis says the same, so that [`Derived`] describes
+/// the model that [`DesignPoint::instantiate`] builds.
+pub fn mace_readout(layers: usize) -> Nonlinearity {
+    if layers > 1 {
+        Nonlinearity::NonLinear
+    } else {
+        Nonlinearity::Linear
+    }
+}
+
 /// A model as a point of the design space.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesignPoint {
@@ -63,7 +75,8 @@ pub struct Derived {
     pub feature_body_order: BodyOrder,
     /// The same for the energy, after the readout.
     pub energy_body_order: BodyOrder,
-    /// How far an atom's energy can see: `T · r_cut` (Å) with message passing, `r_cut` without.
+    /// How far an atom's energy can see: `T · r_cut` (Å) with message passing between atoms,
+    /// `r_cut` without (Allegro), `(T + 1) · r_cut` for DimeNet's edge messages.
     pub receptive_field: f64,
     /// Numbers per atom in the hidden features: `channels · Σ_{L ≤ L_max} (2L + 1)`.
     pub features_per_atom: usize,
@@ -114,12 +127,7 @@ impl DesignPoint {
             layers: self.layers(),
             feature_body_order,
             energy_body_order,
-            // Allegro's edge features never pass between atoms: one cutoff whatever T is.
-            receptive_field: if self.one_particle == OneParticleBasis::EdgeTensorProduct {
-                self.r_cut
-            } else {
-                self.layers() as f64 * self.r_cut
-            },
+            receptive_field: self.receptive_field(),
             features_per_atom: self.channels * (big_l + 1) * (big_l + 1),
             message_per_atom: self.channels * (self.l_max + 1) * (self.l_max + 1),
             parameters: self
@@ -127,6 +135,18 @@ impl DesignPoint {
                 .ok()
                 .and_then(|()| self.spec(&[1, 6, 8]).num_parameters().ok()),
             flops_per_atom: self.flops_per_atom(big_l),
+        }
+    }
+
+    /// See [`Derived::receptive_field`]. Allegro's edge features never pass between atoms: one
+    /// cutoff whatever T is. DimeNet's edge embedding already spans one cutoff before its T
+    /// interaction blocks: (T + 1) cutoffs.
+    fn receptive_field(&self) -> f64 {
+        let t = self.layers() as f64;
+        match self.one_particle {
+            OneParticleBasis::EdgeTensorProduct => self.r_cut,
+            OneParticleBasis::EdgeAngle => (t + 1.0) * self.r_cut,
+            _ => t * self.r_cut,
         }
     }
 
@@ -190,7 +210,8 @@ impl DesignPoint {
     }
 
     /// Checks a point is one the MACE code can run: learned tensor-product one-particle basis (or ACE's,
-    /// which it contains), linear updates, 1 ≤ T ≤ 3, 1 ≤ ν ≤ 3, degrees ≤ 3, 1 to 64 channels.
+    /// which it contains), linear updates, 1 ≤ T ≤ 3, the readout of [`mace_readout`], 1 ≤ ν ≤ 3,
+    /// degrees ≤ 3, 1 to 64 channels.
     pub fn check_runnable(&self) -> Result<(), String> {
         if self.update == Nonlinearity::NonLinear {
             return Err("non-linear updates (gates) are not part of the MACE code; choose linear updates to run the point".into());
@@ -198,6 +219,13 @@ impl DesignPoint {
         let t = self.layers();
         if !(1..=3).contains(&t) {
             return Err(format!("{t} layers: the book runs 1 to 3"));
+        }
+        if self.readout != mace_readout(t) {
+            return Err(if t == 1 {
+                "mace-torch reads a one-layer model out linearly; choose a linear readout to run the point".into()
+            } else {
+                format!("mace-torch's last readout of a {t}-layer model is a small non-linear network; choose a non-linear readout to run the point")
+            });
         }
         if let Some(nu) = self.correlation.iter().find(|&&nu| !(1..=3).contains(&nu)) {
             return Err(format!("correlation order {nu}: the book runs 1 to 3"));
@@ -249,11 +277,11 @@ mod tests {
     fn point(correlation: Vec<usize>, update: Nonlinearity) -> DesignPoint {
         DesignPoint {
             one_particle: OneParticleBasis::EquivariantTensorProduct,
+            readout: mace_readout(correlation.len()),
             correlation,
             l_max: 3,
             big_l_max: 1,
             update,
-            readout: Nonlinearity::Linear,
             r_cut: 5.0,
             channels: 8,
         }
@@ -312,6 +340,21 @@ mod tests {
             .instantiate(&[1], 1)
             .unwrap_err()
             .contains("non-linear"));
+        // The readout must be the one mace-torch builds: linear for T = 1, non-linear after.
+        let mut one = point(vec![2], Nonlinearity::Linear);
+        assert_eq!(one.derived().energy_body_order, BodyOrder::Finite(3));
+        one.readout = Nonlinearity::NonLinear;
+        assert!(one
+            .instantiate(&[1], 1)
+            .unwrap_err()
+            .contains("linear readout"));
+        let mut two = point(vec![2, 1], Nonlinearity::Linear);
+        assert_eq!(two.derived().energy_body_order, BodyOrder::Unbounded);
+        two.readout = Nonlinearity::Linear;
+        assert!(two
+            .instantiate(&[1], 1)
+            .unwrap_err()
+            .contains("non-linear readout"));
         let mut q = point(vec![2], Nonlinearity::Linear);
         q.l_max = 1;
         q.big_l_max = 3;

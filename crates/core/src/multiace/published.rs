@@ -37,7 +37,8 @@ fn point(
     }
 }
 
-/// ACE, SchNet, DimeNet, PaiNN, NequIP, Allegro, BOTNet and MACE, in order of publication.
+/// ACE (the single-layer reference) first, then SchNet, DimeNet, PaiNN, NequIP, Allegro, BOTNet and
+/// MACE, roughly in order of journal publication (first preprints differ: NequIP's precedes PaiNN's).
 pub fn published_models() -> Vec<PublishedModel> {
     use Nonlinearity::{Linear, NonLinear};
     use OneParticleBasis::*;
@@ -88,8 +89,8 @@ pub fn published_models() -> Vec<PublishedModel> {
             name: "BOTNet",
             reference: "Batatia et al., Nat. Mach. Intell. 7, 56 (2025) (arXiv:2205.06643)",
             url: "https://doi.org/10.1038/s42256-024-00956-x",
-            point: point(EquivariantTensorProduct, vec![1, 1, 1, 1, 1], (3, 3), Linear, NonLinear, 4.0),
-            note: "NequIP with linear, element-dependent updates: body-ordered features (T + 1 = 6-body)",
+            point: point(EquivariantTensorProduct, vec![1, 1, 1, 1, 1], (3, 3), Linear, Linear, 4.0),
+            note: "the default variant of the authors' code (gncs/botnet, --model body_ordered): NequIP without gates, an element-dependent linear map of the message instead of a residual update, radial weights linear in the Bessel basis (no radial MLP), linear readouts in every layer: a 6-body energy",
         },
         PublishedModel {
             name: "MACE",
@@ -112,9 +113,15 @@ mod tests {
         let get = |n: &str| models.iter().find(|m| m.name == n).unwrap().point.derived();
         assert_eq!(get("ACE").energy_body_order, BodyOrder::Finite(5));
         assert_eq!(get("BOTNet").feature_body_order, BodyOrder::Finite(6));
+        // BOTNet's default (`--model body_ordered`) reads every layer out linearly.
+        assert_eq!(get("BOTNet").energy_body_order, BodyOrder::Finite(6));
+        assert_eq!(get("MACE").energy_body_order, BodyOrder::Unbounded);
         assert_eq!(get("MACE").feature_body_order, BodyOrder::Finite(13));
         assert_eq!(get("NequIP").feature_body_order, BodyOrder::Unbounded);
         assert_eq!(get("SchNet").features_per_atom, 16);
+        // DimeNet: the embedding of an edge spans one cutoff, then six blocks: 7 · 5 Å.
+        assert_eq!(get("DimeNet").receptive_field, 35.0);
+        assert_eq!(get("Allegro").receptive_field, 5.0);
         assert_eq!(models.len(), 8);
         // The linear-update models run as MACE models.
         for m in &models {
