@@ -23,10 +23,12 @@
 # `R = Ry(α) Rx(β) Ry(γ)`.
 
 # %%
+import warnings
+
+warnings.filterwarnings("ignore")
 import json
 
 import numpy as np
-import sympy
 import torch
 from e3nn import o3
 from sympy.physics.quantum.cg import CG

@@ -20,9 +20,10 @@
 # ACE to the book's GFN2-xTB ethanol data next to `multiace fit-ace`.
 
 # %%
-import re
 import warnings
 
+warnings.filterwarnings("ignore")
+import re
 import numpy as np
 import torch
 from ase.io import read
@@ -30,7 +31,6 @@ from e3nn import o3
 
 from multiace_cli import ROOT, multiace, side_by_side
 
-warnings.filterwarnings("ignore")
 torch.set_default_dtype(torch.float64)
 rng = np.random.default_rng(20250301)
 
@@ -195,7 +195,9 @@ n_power = None  # your answer
 n_power = 2 * 3  # for each l in {0, 1}: (n1, n2) = (1,1), (1,2), (2,2)
 
 # %%
-import json, tempfile, os
+import os
+import tempfile
+
 with tempfile.NamedTemporaryFile("w", suffix=".xyz", delete=False) as f:
     f.write("3\n\nH 0 0 0\nH 0.9 0 0\nH 0 1.1 0.2\n")
 counts = multiace("descriptors", f.name, "--nmax", 2, "--lmax", 1, "--order", 2)["basis"]["functions_per_order"]

@@ -23,6 +23,7 @@
 # %%
 import warnings
 
+warnings.filterwarnings("ignore")
 import numpy as np
 import torch
 from ase.io import read
@@ -31,7 +32,6 @@ from e3nn.math import normalize2mom
 
 from multiace_cli import ROOT, multiace, side_by_side
 
-warnings.filterwarnings("ignore")
 torch.set_default_dtype(torch.float64)
 torch.manual_seed(0)
 

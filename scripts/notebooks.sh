@@ -23,15 +23,15 @@ esac
 REQ="$ROOT/notebooks/requirements.txt"
 KEY="$(sha256sum "$REQ" | cut -c1-12)"
 VENV="${MULTIACE_NOTEBOOKS_VENV:-$HOME/.cache/multiace/notebooks-venv-$KEY}"
-if [ ! -x "$VENV/bin/python" ] || [ ! -f "$VENV/.complete" ]; then
-  echo "creating the notebooks venv in $VENV (PyPI; torch's wheels make the first time slow)"
-  rm -rf "$VENV"
+# Complete when its marker is there or what the notebooks import imports; otherwise (re)install into it.
+if [ ! -f "$VENV/.complete" ] && ! "$VENV/bin/python" -c "import torch, e3nn, mace, ase, jupytext, nbclient" 2>/dev/null; then
+  echo "making the notebooks venv in $VENV (PyPI; torch's wheels make the first time slow)"
   mkdir -p "$(dirname "$VENV")"
-  python3 -m venv "$VENV"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --upgrade pip
   "$VENV/bin/pip" install --quiet -r "$REQ"
-  touch "$VENV/.complete"
 fi
+touch "$VENV/.complete"
 
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release -p multiace-cli --locked
