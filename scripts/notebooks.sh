@@ -41,6 +41,8 @@ export MULTIACE_BIN MULTIACE_ROOT="$ROOT"
 # e3nn 0.4.4 torch.loads its constants.pt, which torch >= 2.6 refuses under weights_only=True.
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+# no __pycache__ in notebooks/: the site build copies that folder as it is
+export PYTHONDONTWRITEBYTECODE=1
 
 if [ "$MODE" = lab ]; then
   exec "$VENV/bin/jupyter" lab --notebook-dir="$ROOT/notebooks"
