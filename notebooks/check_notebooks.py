@@ -46,7 +46,8 @@ def pairing_errors(stem):
 
 def execute(nb):
     client = NotebookClient(
-        nb, timeout=TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}
+        nb, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(HERE)}},
     )
     client.execute()
     return nb
