@@ -14,4 +14,4 @@ base="${1:-/multiace/}"
 dist="$PWD/target/e2e-dist-subpath"
 trunk build --release --offline=true --public-url "$base" --dist "$dist"
 E2E_DIST="$dist" E2E_DIST_SUB="$dist" E2E_BASE="$base" \
-  node --test --test-name-pattern "sub-path" tests/e2e/hosting.test.mjs
+  node --test --test-name-pattern "sub-path" tests/e2e/hosting.test.mjs tests/e2e/notebooks.test.mjs

@@ -18,6 +18,9 @@ cargo clippy -p multiace-book --target wasm32-unknown-unknown --locked -- -D war
 step "native tests (cargo test --workspace)"
 cargo test --workspace --locked
 
+step "the Python companions: every notebook executed headless, each paired with its script"
+scripts/notebooks.sh --check
+
 step "in-browser tests (the core compiled to wasm32, run in headless Chromium)"
 cargo test -p multiace-core --target wasm32-unknown-unknown --locked --test browser
 

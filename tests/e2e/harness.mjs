@@ -19,13 +19,13 @@ export const CHAPTERS = [
 ];
 export const CHAPTER00_WIDGETS = ['rotation', 'sh-explorer', 'equivariance', 'clebsch-gordan'];
 
-/** Start the server and the browser once per test file. */
-export async function openSite() {
-  const dist = process.env.E2E_DIST ?? path.resolve('target/e2e-dist');
+/** Start the server and the browser once per test file; `serverOptions` (e.g. `{ base }`) go to
+ * the static server, for a build made with `--public-url`. */
+export async function openSite(dist = process.env.E2E_DIST ?? path.resolve('target/e2e-dist'), serverOptions = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`no built site in ${dist}: run scripts/test.sh (it builds with trunk first)`);
   }
-  const server = await startServer(dist, 0);
+  const server = await startServer(dist, 0, serverOptions);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'multiace-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
