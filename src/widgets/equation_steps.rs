@@ -247,7 +247,7 @@ const STEPS: [Step; 6] = [
             ("mace-architecture: sum of layer 1", "/embed/mace-architecture?block=sum-1"),
         ],
         code: &[
-            ("crates/core/src/mace/model.rs", "MaceModel::forward", "the loop over edges adds each ConvTp output to its receiver; then IrrepsLinear::forward and $1/N_{avg}$"),
+            ("crates/core/src/mace/forward.rs", "MaceModel::interaction_forward", "each atom sums the ConvTp outputs of its incoming edges; then IrrepsLinear::forward and $1/N_{avg}$"),
             ("crates/core/src/ace/evaluator.rs", "Evaluator::atomic_basis", "$A_{znlm} = Σ_j φ$ for ACE"),
         ],
     },
