@@ -8,8 +8,8 @@
 #   scripts/notebooks.sh --check   # execute all notebooks (nbclient) + pairing test; non-zero on failure
 #   scripts/notebooks.sh --write   # regenerate every .ipynb from its .py, execute it and save the outputs
 #
-# The venv lives outside the clone, keyed by the requirements file (torch's wheels are ~3 GB, so only
-# the first run pays for them): ~/.cache/multiace/notebooks-venv-<first 12 hex of its sha256>.
+# The venv (scripts/python-venv.sh) lives outside the clone, keyed by the requirements file (torch's
+# wheels are ~3 GB, so only the first run pays for them): ~/.cache/multiace/notebooks-venv-<hash>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -20,18 +20,7 @@ case "$MODE" in lab | --check | --write) ;; *)
   ;;
 esac
 
-REQ="$ROOT/notebooks/requirements.txt"
-KEY="$(sha256sum "$REQ" | cut -c1-12)"
-VENV="${MULTIACE_NOTEBOOKS_VENV:-$HOME/.cache/multiace/notebooks-venv-$KEY}"
-# Complete when its marker is there or what the notebooks import imports; otherwise (re)install into it.
-if [ ! -f "$VENV/.complete" ] && ! "$VENV/bin/python" -c "import torch, e3nn, mace, ase, jupytext, nbclient" 2>/dev/null; then
-  echo "making the notebooks venv in $VENV (PyPI; torch's wheels make the first time slow)"
-  mkdir -p "$(dirname "$VENV")"
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --upgrade pip
-  "$VENV/bin/pip" install --quiet -r "$REQ"
-fi
-touch "$VENV/.complete"
+VENV="$(scripts/python-venv.sh)"
 
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release -p multiace-cli --locked

@@ -38,10 +38,12 @@ so the Rust side can check it computes the same numbers; the ethanol model, rebu
 file (`load_mace_safetensors`), is first checked against assets/models/mace_ethanol.json
 (`reference_predictions_test_0_2`, mace_eval_configs of the original .model).
 
-Run from the repository root (about 5 min on 2 cores):
-    PYTHONPATH=/opt/macepkgs:/opt/e3nn044 TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 /opt/mavenv/bin/python \\
+Run through scripts/bench-mace.sh (it makes the pinned venv and runs the Rust bench in the same run), or
+from the repository root in that venv (about 5 min on 2 cores):
+    TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 "$(scripts/python-venv.sh)/bin/python" \\
         tools/bench_mace_torch.py [--quick] [--systems ethanol,aspirin,cu_64,cu_512] [--threads 1,2] \\
-        [--dtypes float64,float32] [--modes model,graph+model,graph,calculator] [--json tools/bench_mace_torch.json]
+        [--dtypes float64,float32] [--modes model,graph+model,graph,calculator] [--scaling] \\
+        [--json tools/bench_mace_torch.json]
 Writes the JSON to stdout and to --json (default tools/bench_mace_torch.json); progress goes to stderr.
 `load_mace_safetensors(path)` is importable (tools/make_mace_bench_models.py uses it).
 """
@@ -72,6 +74,21 @@ SYSTEMS = {
     "cu_512": (os.path.join(DATA, "cu_512.xyz"), CU_MODEL, 50),
 }
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
+# --scaling: cu_64 repeated along its cell vectors, the tilings of crates/core/benches/mace.rs (TILINGS).
+TILINGS = [(1, 1, 1), (2, 1, 1), (2, 2, 1), (2, 2, 2), (4, 2, 2), (4, 4, 2), (4, 4, 4)]
+
+
+def system(name):
+    """(ase.Atoms, model path, default repeats) of a named system; `cu_tiled_N` is cu_64 repeated to N atoms."""
+    if name in SYSTEMS:
+        xyz, mpath, reps = SYSTEMS[name]
+        return plain_atoms(xyz), mpath, reps
+    if name.startswith("cu_tiled_"):
+        n = int(name[len("cu_tiled_"):])
+        for k in TILINGS:
+            if 64 * k[0] * k[1] * k[2] == n:
+                return plain_atoms(SYSTEMS["cu_64"][0]).repeat(k), CU_MODEL, max(5, 12800 // n)
+    raise SystemExit(f"unknown system {name}")
 
 
 def read_metadata(path):
@@ -247,7 +264,12 @@ def main():
     ap.add_argument("--modes", default="model,graph+model,graph,calculator")
     ap.add_argument("--quick", action="store_true", help="10 %% of the repeats (smoke test); writes nothing")
     ap.add_argument("--json", default=os.path.join(ROOT, "tools", "bench_mace_torch.json"))
+    ap.add_argument("--scaling", action="store_true",
+                    help="time cu_64 tiled to 64 ... 4096 atoms instead (mode 'model'; writes only --json)")
     args = ap.parse_args()
+    if args.scaling:
+        args.systems = ",".join(f"cu_tiled_{64 * k[0] * k[1] * k[2]}" for k in TILINGS)
+        args.modes = "model"
     log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
 
     import ase
@@ -267,7 +289,7 @@ def main():
 
     models = {}
     for name in args.systems.split(","):
-        path = SYSTEMS[name][1]
+        path = system(name)[1]
         if path not in models:
             models[path] = load_mace_safetensors(path)
     checks = check_ethanol_model(*models[ETHANOL_MODEL]) if ETHANOL_MODEL in models else None
@@ -278,9 +300,8 @@ def main():
     # float64 energies for the Rust side
     energies = {}
     for name in args.systems.split(","):
-        xyz, mpath, _ = SYSTEMS[name]
+        atoms, mpath, _ = system(name)
         model, meta = models[mpath]
-        atoms = plain_atoms(xyz)
         batch, n_edges = make_batch(atoms, meta, torch.float64)
         e, f = evaluate(model, batch)
         from mace.calculators import MACECalculator
@@ -290,7 +311,7 @@ def main():
         e_calc, f_calc = float(calc.results["energy"]), calc.results["forces"]
         assert abs(e_calc - e) <= 1e-12 * abs(e) and np.abs(f_calc - f).max() < 1e-12, (name, e, e_calc)
         energies[name] = {
-            "structure": os.path.relpath(xyz, ROOT),
+            "structure": os.path.relpath(SYSTEMS[name][0], ROOT) if name in SYSTEMS else f"cu_64.xyz repeated to {name}",
             "model": os.path.relpath(mpath, ROOT),
             "atoms": len(atoms),
             "edges": n_edges,
@@ -305,9 +326,8 @@ def main():
     results = []
     threads = [int(t) for t in args.threads.split(",")]
     for name in args.systems.split(","):
-        xyz, mpath, reps = SYSTEMS[name]
+        atoms, mpath, reps = system(name)
         model64, meta = models[mpath]
-        atoms = plain_atoms(xyz)
         if args.quick:
             reps = max(3, reps // 10)
         warmup = max(3, reps // 10)
@@ -375,7 +395,7 @@ def main():
     with open(args.json, "w") as f:
         f.write(text + "\n")
     ep = os.path.join(DATA, "energies.json")
-    if set(energies) == set(SYSTEMS):
+    if set(energies) == set(SYSTEMS) and not args.scaling:
         with open(ep, "w") as f:
             json.dump({
                 "description": "mace-torch 0.3.16 float64 energies (eV) and forces (eV/A) of the bench systems, "
