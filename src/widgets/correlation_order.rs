@@ -26,7 +26,8 @@ use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose, MOLECULES};
+use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
+use super::math_label::prose;
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::orbit::{self, DragTracker};
 use super::params::Params;

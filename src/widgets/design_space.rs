@@ -30,7 +30,8 @@ use wasm_bindgen_futures::JsFuture;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose, MOLECULES};
+use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
+use super::math_label::prose;
 use super::params::{fmt_f64, Params};
 
 /// Largest number of layers the controls offer.

@@ -20,7 +20,8 @@ use multiace_core::so3::Irreps;
 use wasm_bindgen::JsCast;
 
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose};
+use super::mace_architecture::{molecule_structure, now_ms};
+use super::math_label::prose;
 use super::mace_model::load_shipped_model;
 use super::params::Params;
 

@@ -29,6 +29,7 @@ mod mace_architecture;
 mod mace_energy;
 mod mace_md;
 mod mace_model;
+mod math_label;
 mod molecules;
 mod neighbour_density;
 mod orbit;
