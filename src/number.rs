@@ -47,15 +47,24 @@ pub fn quantity(x: f64, digits: usize, unit: &str) -> String {
     }
 }
 
-/// An integer exponent in superscript digits (`-17` → `⁻¹⁷`).
-fn superscript(n: i32) -> String {
-    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+/// An integer in superscript digits (`-17` → `⁻¹⁷`), for exponents and for labels drawn on a
+/// canvas, where no markup is possible (`D²`).
+pub fn superscript(n: i32) -> String {
+    scripted(n, ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'], '⁻')
+}
+
+/// An integer in subscript digits (`2` → `₂`), for canvas labels such as `Y₂`.
+pub fn subscript(n: i32) -> String {
+    scripted(n, ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'], '₋')
+}
+
+fn scripted(n: i32, digits: [char; 10], minus: char) -> String {
     let mut out = String::new();
     if n < 0 {
-        out.push('⁻');
+        out.push(minus);
     }
     for c in n.unsigned_abs().to_string().chars() {
-        out.push(DIGITS[c.to_digit(10).unwrap_or(0) as usize]);
+        out.push(digits[c.to_digit(10).unwrap_or(0) as usize]);
     }
     out
 }
@@ -155,6 +164,7 @@ mod tests {
         assert_eq!(quantity(7.0, 1, ""), "7");
         assert_eq!(superscript(0), "⁰");
         assert_eq!(superscript(-120), "⁻¹²⁰");
+        assert_eq!(subscript(10), "₁₀");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::ace::{
     AceBasis, AceError, AceSpec, FitErrors, FitOptions, LinearAce, LinearFit, Parity, RadialBasis,
     RadialKind, L_MAX_SUPPORTED,
@@ -126,14 +127,14 @@ impl Settings {
 
     fn describe(&self) -> String {
         format!(
-            "ν = {}, n_max = {}, l_max = {}, degree {}, {} r_cut = {} Å, ridge {:e}, {} training structures",
+            "ν = {}, n_max = {}, l_max = {}, degree {}, {} r_cut = {} Å, ridge {}, {} training structures",
             self.nu,
             self.nmax,
             self.lmax,
             self.degree_text(),
             self.radial,
             fmt_f64(self.rcut),
-            self.ridge,
+            sig(self.ridge, 2),
             self.ntrain
         )
     }
@@ -596,15 +597,18 @@ fn read_ridge(p: &mut Params) -> f64 {
         Some(x) if x.is_finite() => {
             let c = x.clamp(RIDGE_RANGE.0, RIDGE_RANGE.1);
             p.notice(format!(
-                "ridge: {x:e} is outside [{:e}, {:e}]; using {c:e}",
-                RIDGE_RANGE.0, RIDGE_RANGE.1
+                "ridge: {} is outside [{}, {}]; using {}",
+                sig(x, 3),
+                sig(RIDGE_RANGE.0, 1),
+                sig(RIDGE_RANGE.1, 1),
+                sig(c, 3)
             ));
             c
         }
         _ => {
             let shown: String = raw.chars().take(24).collect();
             p.notice(format!(
-                "ridge: '{shown}' is not a number; using {DEFAULT_RIDGE:e}"
+                "ridge: '{shown}' is not a number; using {}", sig(DEFAULT_RIDGE, 1)
             ));
             DEFAULT_RIDGE
         }
@@ -994,7 +998,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {int_control("training set", ntrain, 1, N_TRAIN_MAX, plain, save)}
                     <RangeSlider label="ridge λ" min=RIDGE_RANGE.0.log10() max=RIDGE_RANGE.1.log10() step=0.5
                         value=log_ridge on_input=move |v: f64| log_ridge.set(v) on_change=Callback::new(move |_| save())
-                        format=|v| format!("{:e}", 10f64.powf(v)) />
+                        format=|v| sig(10f64.powf(v), 1) />
                 </fieldset>
             </div>
             <div class="fit-actions">

@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
 use multiace_core::so3::{apply, random_rotation, transpose, Mat3, SplitMix64};
 use multiace_core::structure::Structure;
@@ -753,8 +754,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         data-value=move || format!("{:e}", readout.get().deviation)
                         data-compute-ms=move || format!("{:.3}", compute_ms.get())>
                         "B: largest change since the starting pose "
-                        <strong>{move || format!("{:.1e}", readout.get().deviation)}</strong>
-                        <span class="small">" (relative to max |B|; ~1e-16 is double-precision rounding)"</span>
+                        <strong>{move || sig(readout.get().deviation, 2)}</strong>
+                        <span class="small">" (relative to max |B|; about 10⁻¹⁶ is double-precision rounding)"</span>
                     </p>
                     <p class="readout" data-testid="ace-a-change" data-value=move || format!("{:e}", readout.get().a_change)>
                         "A: largest change since the starting pose "

@@ -7,6 +7,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::so3::{
     axis_angle_to_matrix, wigner_3j, wigner_d_from_matrix, Irrep, Mat3, Parity, SplitMix64, Tensor3,
 };
@@ -15,6 +16,7 @@ use nalgebra::DMatrix;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
+use super::math_label::prose;
 use super::canvas::Painter;
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
@@ -291,8 +293,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <canvas node_ref=slices class="plot slices" aria-label="Slices of the Wigner 3j tensor, one per M"></canvas>
             <div class="ctl-group">
                 <p class="readout" data-testid="cg-check" data-value=move || format!("{:e}", error.get())>
-                    "live check, random x1 ∈ ℝ^(2l1+1), x2 ∈ ℝ^(2l2+1), R = rotation by ω about a random axis: "
-                    <strong>{move || format!("max |z(D x1, D x2) − D^L z(x1, x2)| = {:.1e}", error.get())}</strong>
+                    <span inner_html=prose("live check, random $x_1 ∈ ℝ^{2l_1+1}$, $x_2 ∈ ℝ^{2l_2+1}$, $R$ = rotation by $ω$ about a random axis: $max |z(Dx_1, Dx_2) − D^L z(x_1, x_2)|$ = ")></span>
+                    <strong>{move || sig(error.get(), 2)}</strong>
                 </p>
                 {move || check_msg.get().map(|m| view! { <p class="widget-notice" role="status">{m}</p> })}
                 <div class="ctl-line">

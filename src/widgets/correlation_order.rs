@@ -16,6 +16,7 @@ use super::bars;
 use super::controls::{molecule_select, UPLOAD};
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::quantity;
 use multiace_core::mace::{MaceModel, MaceWorkspace};
 use multiace_core::so3::{apply, mat_mul, transpose, Mat3, IDENTITY};
 use multiace_core::structure::Structure;
@@ -621,7 +622,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </table>
                 <p class="readout" data-testid="corr-check" data-value=format!("{:e}", c.check)>
                     <span inner_html=prose("check: Σ contributions + $Σ_i E_0 − E$ = ")></span>
-                    <strong>{format!("{:.1e} eV", c.check)}</strong>
+                    <strong>{quantity(c.check, 2, "eV")}</strong>
                     {ok.then(|| view! { <span class="check-ok">" ✓"</span> })}
                 </p>
                 <p class="readout small" data-testid="corr-timing" data-compute-ms=format!("{:.3}", c.ms)>

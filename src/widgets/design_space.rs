@@ -14,6 +14,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::quantity;
 use multiace_core::mace::EvalOptions;
 use multiace_core::multiace::{
     published_models, BodyOrder, Derived, DesignPoint, Nonlinearity, OneParticleBasis,
@@ -788,8 +789,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                                 <strong>{format!("E = {:.6} eV", r.energy)}</strong>
                             </p>
                             <p class="readout">
-                                "after a random rotation R: |E(Rx) − E(x)| = "<strong>{format!("{:.1e} eV", r.de)}</strong>
-                                ", max |F(Rx) − R F(x)| = "<strong>{format!("{:.1e} eV/Å", r.df)}</strong>
+                                "after a random rotation R: |E(Rx) − E(x)| = "<strong>{quantity(r.de, 2, "eV")}</strong>
+                                ", max |F(Rx) − R F(x)| = "<strong>{quantity(r.df, 2, "eV/Å")}</strong>
                                 {if ok {
                                     view! { <span class="check-ok">" ✓ invariant (< 1e-9)"</span> }.into_any()
                                 } else {

@@ -19,6 +19,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::nn::{
     Activation, FullyConnectedNet, InteractionLayer, InteractionSpec, InteractionWorkspace,
     SpeciesEmbedding,
@@ -598,7 +599,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         data-value=move || { let o = readout.get(); format!("{:e}", if side == 0 { o.layer } else { o.mlp }) }
                         data-compute-ms=move || format!("{:.3}", readout.get().ms)>
                         {what}" = "
-                        <strong>{move || { let o = readout.get(); format!("{:.1e}", if side == 0 { o.layer } else { o.mlp }) }}</strong>
+                        <strong>{move || { let o = readout.get(); sig(if side == 0 { o.layer } else { o.mlp }, 2) }}</strong>
                         <span class="small">{note}</span>
                     </p>
                 </figcaption>

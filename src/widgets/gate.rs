@@ -15,6 +15,7 @@ use std::f64::consts::PI;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::nn::{Activation, Gate};
 use multiace_core::so3::{
     apply, axis_angle_to_matrix, mat_mul, random_rotation, transpose, Irrep, Irreps, Mat3, MulIr,
@@ -328,7 +329,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="readout" data-testid=testid
                         data-value=move || { let e = errors.get(); format!("{:e}", if col == 0 { e.relu } else { e.gate }) }>
                         "max |f(Rx) − D(R) f(x)| = "
-                        <strong>{move || { let e = errors.get(); format!("{:.1e}", if col == 0 { e.relu } else { e.gate }) }}</strong>
+                        <strong>{move || { let e = errors.get(); sig(if col == 0 { e.relu } else { e.gate }, 2) }}</strong>
                         <span class="small">{format!(" ({what})")}</span>
                     </p>
                 </figcaption>

@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
 use multiace_core::so3::{apply, Mat3};
 
@@ -282,7 +283,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             2 => ("ν = 2 (power spectrum)", if pair.differ(2) { "different" } else { "the same for I and II: the power spectrum cannot tell them apart" }),
                             _ => ("ν = 3 (bispectrum)", if pair.differ(3) { "different: the bispectrum tells them apart" } else { "the same (it needs l ≥ 2 to see the triangles: raise l_max)" }),
                         };
-                        (format!("{d:e}"), format!("{what}, {n} invariants: {verdict}"), format!("largest |B_I − B_II| = {d:.1e}"))
+                        (format!("{d:e}"), format!("{what}, {n} invariants: {verdict}"), format!("largest |B_I − B_II| = {}", sig(d, 2)))
                     })
                 })
                 .flatten()

@@ -14,6 +14,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::mace::{EvalOptions, LayerSummary, MaceModel, ModelSummary};
 use multiace_core::so3::{Irreps, Parity};
 use multiace_core::structure::{atomic_number, Structure};
@@ -706,7 +707,7 @@ fn panel(a: &Arch, id: BlockId, live: Option<&Live>) -> Panel {
                     more,
                     summary: vec![
                         ("max $|F_a|$ (eV/Å)".into(), format!("{max:.4}")),
-                        ("$|Σ_a F_a|$ (eV/Å; zero: $E$ does not change under translation)".into(), format!("{tot:.1e}")),
+                        ("$|Σ_a F_a|$ (eV/Å; zero: $E$ does not change under translation)".into(), sig(tot, 2)),
                     ],
                 });
             }

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::quantity;
 use multiace_core::mace::{EvalOptions, MaceModel, MaceWorkspace};
 use multiace_core::so3::{apply, random_rotation, transpose, Mat3, SplitMix64, IDENTITY};
 use multiace_core::structure::{atomic_number, Structure};
@@ -836,13 +837,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                                 let (e_scale, f_scale) = readout.get().map_or((1.0, 1.0), |o| (o.energy.abs().max(1.0), o.fmax.max(1.0)));
                                 let ok = de <= PASS * e_scale && df <= PASS * f_scale;
                                 view! {
-                                    <p class="readout">"|E(Rx) − E(x)| = "<strong>{format!("{de:.1e} eV")}</strong></p>
-                                    <p class="readout">"max |F(Rx) − R F(x)| = "<strong>{format!("{df:.1e} eV/Å")}</strong></p>
+                                    <p class="readout">"|E(Rx) − E(x)| = "<strong>{quantity(de, 2, "eV")}</strong></p>
+                                    <p class="readout">"max |F(Rx) − R F(x)| = "<strong>{quantity(df, 2, "eV/Å")}</strong></p>
                                     <p class="readout small">
                                         {if ok {
-                                            view! { <span class="check-ok">"✓ both below 1e-11 of |E| and of the largest |F|: "</span> }.into_any()
+                                            view! { <span class="check-ok">"✓ both below 10⁻¹¹ of |E| and of the largest |F|: "</span> }.into_any()
                                         } else {
-                                            view! { <span class="widget-error">"✗ above 1e-11 of |E| or of the largest |F|: "</span> }.into_any()
+                                            view! { <span class="widget-error">"✗ above 10⁻¹¹ of |E| or of the largest |F|: "</span> }.into_any()
                                         }}
                                         "the energy is invariant and the forces turn with the molecule, to double-precision rounding."
                                     </p>

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::ace::{
     angular_density, AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind,
 };
@@ -726,7 +727,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         data-value=move || analysis.with(|a| format!("{:e}", a.max_error))>
                         {move || analysis.with(|a| {
                             let rel = if a.vmax > 0.0 { a.max_error / a.vmax } else { 0.0 };
-                            format!("max |ρ − ρ_(l≤{})| on the grid = {:.3e} ({:.1} % of max ρ)", lmax.get(), a.max_error, 100.0 * rel)
+                            format!("max |ρ − ρ_(l≤{})| on the grid = {} ({:.1} % of max ρ)", lmax.get(), sig(a.max_error, 4), 100.0 * rel)
                         })}
                     </p>
                 </div>

@@ -20,6 +20,7 @@ use std::f64::consts::PI;
 
 use leptos::html;
 use leptos::prelude::*;
+use crate::number::sig;
 use multiace_core::nn::{apply_o3, TensorProduct};
 use multiace_core::so3::{
     angles_to_matrix, apply, matrix_to_angles, random_rotation, spherical_harmonics, transpose,
@@ -876,18 +877,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <tbody>
                             {["0e", "1e", "2e"].into_iter().enumerate().map(|(l, name)| view! {
                                 <tr><td>{format!("{name}: max |TP(Qa, Qb) − D(Q) TP(a, b)|")}</td>
-                                    <td class="num">{move || format!("{:.1e}", rd().err[l])}</td></tr>
+                                    <td class="num">{move || sig(rd().err[l], 2)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                     <p class="readout" data-testid="vp-equivariance" data-value=move || format!("{:e}", rd().max_err)>
-                        <strong>{move || format!("max |TP(Qa, Qb) − D(Q) TP(a, b)| = {:.1e}", rd().max_err)}</strong>
-                        <span class="small">" (double precision: ~1e-16 means equal)"</span>
+                        <strong>{move || format!("max |TP(Qa, Qb) − D(Q) TP(a, b)| = {}", sig(rd().max_err, 2))}</strong>
+                        <span class="small">" (in double precision, about 10⁻¹⁶ means equal)"</span>
                     </p>
                     <p class="readout" data-testid="vp-parity" data-value=move || format!("{:e}", rd().parity)>
                         {move || format!(
-                            "Invert both inputs (a → −a, b → −b): the 1e part becomes {}, a change of {:.1e}. It does not flip: a pseudovector (parity (−1)·(−1) = +1), while a and b do.",
-                            fmt_vec(&rd().v1_inv), rd().parity
+                            "Invert both inputs (a → −a, b → −b): the 1e part becomes {}, a change of {}. It does not flip: a pseudovector (parity (−1)·(−1) = +1), while a and b do.",
+                            fmt_vec(&rd().v1_inv), sig(rd().parity, 2)
                         )}
                     </p>
                 </div>
