@@ -26,7 +26,7 @@ use wasm_bindgen::JsCast;
 use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -795,7 +795,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             </div>
                         }
                     })}
-                    <p class="readout small">{move || format!("shuffles: {} · A and B computed in {:.2} ms", shuffles.get(), compute_ms.get())}</p>
+                    <DevNotes>
+                        <p class="readout small">{move || format!("shuffles: {} · A and B computed in {:.2} ms", shuffles.get(), compute_ms.get())}</p>
+                    </DevNotes>
                 </div>
             </div>
             <canvas node_ref=plot class="plot ace-bars" aria-label="Bars of the atomic basis A of the centre (top) and of the invariants B (bottom)"></canvas>

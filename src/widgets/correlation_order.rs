@@ -26,7 +26,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
 use super::math_label::prose;
 use super::mace_model::{load_shipped_model, model_upload_control};
@@ -625,9 +625,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <strong>{quantity(c.check, 2, "eV")}</strong>
                     {ok.then(|| view! { <span class="check-ok">" ✓"</span> })}
                 </p>
-                <p class="readout small" data-testid="corr-timing" data-compute-ms=format!("{:.3}", c.ms)>
-                    {format!("{} evaluations (k = 1…{}, and the full model) in {:.2} ms", c.contrib.len() + 1, c.contrib.len(), c.ms)}
-                </p>
+                <DevNotes>
+                    <p class="readout small" data-testid="corr-timing" data-compute-ms=format!("{:.3}", c.ms)>
+                        {format!("{} evaluations (k = 1…{}, and the full model) in {:.2} ms", c.contrib.len() + 1, c.contrib.len(), c.ms)}
+                    </p>
+                </DevNotes>
             </div>
         })
     };

@@ -30,7 +30,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
 use super::math_label::prose;
 use super::params::{fmt_f64, Params};
@@ -797,9 +797,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                                     view! { <span class="widget-error">" ✗ above 1e-9"</span> }.into_any()
                                 }}
                             </p>
-                            <p class="readout small">
-                                {format!("{} weights; built in {:.0} ms, two evaluations with forces in {:.0} ms", r.params.map_or("?".into(), grouped), r.build_ms, r.eval_ms)}
-                            </p>
+                            <p class="readout small">{format!("{} weights", r.params.map_or("?".into(), grouped))}</p>
+                            <DevNotes>
+                                <p class="readout small">{format!("built in {:.0} ms, two evaluations with forces in {:.0} ms", r.build_ms, r.eval_ms)}</p>
+                            </DevNotes>
                         </div>
                     }
                     .into_any(),

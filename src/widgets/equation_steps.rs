@@ -511,6 +511,26 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .collect_view()
     };
 
+    // The cards live in a region of fixed height (widgets.css), so stepping never moves the text
+    // below the widget: the region scrolls its current card to the top instead.
+    let cards_box = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let k = step.get();
+        request_animation_frame(move || {
+            let Some(region) = cards_box.get_untracked() else {
+                return;
+            };
+            let sel = format!("[data-testid=eqs-step][data-step=\"{k}\"]");
+            if let Ok(Some(card)) = region.query_selector(&sel) {
+                let top = card.get_bounding_client_rect().top()
+                    - region.get_bounding_client_rect().top()
+                    + f64::from(region.scroll_top());
+                // the group heading above the card stays in view with it
+                region.set_scroll_top((top - 28.0).max(0.0) as i32);
+            }
+        });
+    });
+
     let cards = move || {
         let cur = step.get();
         let lv = live.get();
@@ -614,7 +634,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         "Next →"
                     </button>
                 </div>
-                <div class="eqs-cards">{cards}</div>
+                <div class="eqs-cards" node_ref=cards_box>{cards}</div>
                 {move || load_error.get().map(|e| view! {
                     <p class="readout small">{format!("(live numbers unavailable: {e})")}</p>
                 })}

@@ -34,7 +34,7 @@ use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -661,7 +661,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 {side_view(1)}
             </div>
             <p class="readout small" data-testid="layer-info">{info}</p>
-            <p class="readout small">{move || format!("both models and the check on the rotated molecule: {:.2} ms per rotation", readout.get().ms)}</p>
+            <DevNotes>
+                <p class="readout small">{move || format!("both models and the check on the rotated molecule: {:.2} ms per rotation", readout.get().ms)}</p>
+            </DevNotes>
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>

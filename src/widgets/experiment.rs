@@ -20,7 +20,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::params::Params;
 use crate::util::fetch_text;
 use multiace_core::multiace::{
@@ -280,14 +280,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         Some(view! {
             {banner}
             <div class="exp-source" data-testid="exp-source">
-                <p class="readout small">{exp.description.clone()}</p>
-                <p class="readout small">
-                    {format!("Data: {split}, {}", d.level_of_theory)}
-                    {(!d.train.is_empty()).then(|| view! { " (" <code>{d.train.clone()}</code> ", " <code>{d.test.clone()}</code> ")" })}
-                </p>
-                <p class="readout small">"Command: "<code data-testid="exp-command">{exp.command.clone()}</code></p>
-                <p class="readout small" data-testid="exp-versions">{format!("Versions: {versions}")}</p>
-                {(!settings.is_empty()).then(|| view! { <p class="readout small">{format!("Same for every run: {settings}")}</p> })}
+                <DevNotes>
+                    <p class="readout small">{exp.description.clone()}</p>
+                    <p class="readout small">
+                        {format!("Data: {split}, {}", d.level_of_theory)}
+                        {(!d.train.is_empty()).then(|| view! { " (" <code>{d.train.clone()}</code> ", " <code>{d.test.clone()}</code> ")" })}
+                    </p>
+                    <p class="readout small">"Command: "<code data-testid="exp-command">{exp.command.clone()}</code></p>
+                    <p class="readout small" data-testid="exp-versions">{format!("Versions: {versions}")}</p>
+                    {(!settings.is_empty()).then(|| view! { <p class="readout small">{format!("Same for every run: {settings}")}</p> })}
+                </DevNotes>
             </div>
         })
     };

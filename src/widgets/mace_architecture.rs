@@ -21,7 +21,7 @@ use multiace_core::structure::{atomic_number, Structure};
 use wasm_bindgen::JsCast;
 
 use super::controls::{molecule_select, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::math_label::{math, prose};
 use super::params::Params;
@@ -1096,14 +1096,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let model_line = move || {
         let a = arch.get()?;
         let s = &a.summary;
-        let lv = live.get();
-        let timing = lv
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .map(|l| format!(" · energy and forces of {} atoms in {:.2} ms", l.n(), l.ms))
-            .unwrap_or_default();
         Some(format!(
-            "{}: elements {}, r_max = {} Å, {} Bessel functions (p = {}), Y up to l = {}, {} layer(s), ν = {}{timing}",
+            "{}: elements {}, $r_{{max}}$ = {} Å, {} Bessel functions ($p$ = {}), $Y$ up to $l$ = {}, {} layer{}, $ν$ = {}",
             s.model_class,
             s.elements,
             s.r_max,
@@ -1111,6 +1105,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             s.polynomial_p,
             s.sh_lmax,
             s.layers.len(),
+            if s.layers.len() == 1 { "" } else { "s" },
             s.layers
                 .iter()
                 .map(|l| l.correlation.to_string())
@@ -1135,9 +1130,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 data-edges=move || live.get().and_then(Result::ok).map(|l| l.edges.to_string())
                 data-atoms=move || live.get().and_then(Result::ok).map(|l| l.n().to_string())
                 data-energy=move || live.get().and_then(Result::ok).map(|l| format!("{:e}", l.energy))
-                data-compute-ms=move || live.get().and_then(Result::ok).map(|l| format!("{:.3}", l.ms))>
-                {model_line}
+                data-compute-ms=move || live.get().and_then(Result::ok).map(|l| format!("{:.3}", l.ms))
+                inner_html=move || model_line().map(|l| prose(&l))>
             </p>
+            <DevNotes>
+                <p class="readout small">{move || live.get().and_then(Result::ok).map(|l| format!("energy and forces of {} atoms in {:.2} ms", l.n(), l.ms))}</p>
+            </DevNotes>
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>

@@ -25,7 +25,7 @@ use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
@@ -855,10 +855,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         }}
                     </div>
                     {move || eval_error.get().map(|e| view! { <p class="widget-error" role="alert" data-testid="energy-error">{e}</p> })}
-                    <p class="readout small" data-testid="energy-timing">{move || readout.get().map(|o| format!(
-                        "{} evaluation{} of energy and forces in {:.2} ms",
-                        o.evals, if o.evals == 1 { "" } else { "s" }, o.eval_ms
-                    ))}</p>
+                    <DevNotes>
+                        <p class="readout small" data-testid="energy-timing">{move || readout.get().map(|o| format!(
+                            "{} evaluation{} of energy and forces in {:.2} ms",
+                            o.evals, if o.evals == 1 { "" } else { "s" }, o.eval_ms
+                        ))}</p>
+                    </DevNotes>
                 </div>
             </div>
             <div class="widget-controls">
