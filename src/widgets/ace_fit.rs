@@ -14,9 +14,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::ace::{
     AceBasis, AceError, AceSpec, FitErrors, FitOptions, LinearAce, LinearFit, Parity, RadialBasis,
     RadialKind, L_MAX_SUPPORTED,
@@ -608,7 +608,8 @@ fn read_ridge(p: &mut Params) -> f64 {
         _ => {
             let shown: String = raw.chars().take(24).collect();
             p.notice(format!(
-                "ridge: '{shown}' is not a number; using {}", sig(DEFAULT_RIDGE, 1)
+                "ridge: '{shown}' is not a number; using {}",
+                sig(DEFAULT_RIDGE, 1)
             ));
             DEFAULT_RIDGE
         }
@@ -1022,7 +1023,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </progress>
             <div class="fit-results" class:stale=stale>
                 <p class="small" data-testid="fit-settings">{move || ui.outcome.with(|o| o.as_ref().map(|o| {
-                    let note = if o.settings != settings.get() { " — the controls have changed since: press Fit" } else { "" };
+                    // Fit is disabled while the basis is too large, so the note must not ask for it
+                    let note = match (o.settings != settings.get(), size.with(Result::is_ok)) {
+                        (false, _) => "",
+                        (true, true) => " — the controls have changed since: press Fit",
+                        (true, false) => " — the controls have changed since, to a basis too large to fit here (see above)",
+                    };
                     format!("Fitted with {}{note}.", o.settings.describe())
                 }).unwrap_or_default())}</p>
                 <div class="table-scroll">

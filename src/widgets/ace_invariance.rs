@@ -15,9 +15,9 @@
 use std::f64::consts::PI;
 use std::ops::Range;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
 use multiace_core::so3::{apply, random_rotation, transpose, Mat3, SplitMix64};
 use multiace_core::structure::Structure;

@@ -12,9 +12,9 @@
 //! [`DesignPoint::check_runnable`] why the point does not run. The work happens after the busy state
 //! has been painted (one animation frame and a task).
 
+use crate::number::quantity;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::quantity;
 use multiace_core::mace::EvalOptions;
 use multiace_core::multiace::{
     published_models, BodyOrder, Derived, DesignPoint, Nonlinearity, OneParticleBasis,

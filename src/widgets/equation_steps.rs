@@ -21,8 +21,8 @@ use wasm_bindgen::JsCast;
 
 use super::frame::{write_url, WidgetFrame};
 use super::mace_architecture::{molecule_structure, now_ms};
-use super::math_label::prose;
 use super::mace_model::load_shipped_model;
+use super::math_label::prose;
 use super::params::Params;
 
 /// Chapter 04's four equations (the book's numbering), and the steps that make each of them.

@@ -7,9 +7,9 @@
 
 use std::f64::consts::PI;
 
+use crate::number::{sig, subscript, superscript};
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::{sig, subscript, superscript};
 use multiace_core::so3::{
     angles_to_matrix, apply, matrix_to_angles, random_rotation, sh_len, spherical_harmonics,
     transpose, wigner_d_from_matrix, Normalization, SplitMix64, LMAX_SUPPORTED,
@@ -20,10 +20,10 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use super::math_label::prose;
 use super::canvas::{Frame, Painter};
 use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{default_view, Camera};
 

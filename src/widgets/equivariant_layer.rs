@@ -17,9 +17,9 @@
 //! the relative coordinates r_j − r_i of each atom's four nearest neighbours (nearest first; the
 //! order is fixed once, distances do not change under rotation), zero-padded for small molecules.
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::nn::{
     Activation, FullyConnectedNet, InteractionLayer, InteractionSpec, InteractionWorkspace,
     SpeciesEmbedding,

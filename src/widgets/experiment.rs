@@ -277,16 +277,19 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .map(|(k, v)| format!("{k} = {v}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let data_line = format!("Data: {split}, {}", d.level_of_theory);
+        let files = (!d.train.is_empty()).then(|| (d.train.clone(), d.test.clone()));
+        let (description, command) = (exp.description.clone(), exp.command.clone());
         Some(view! {
             {banner}
             <div class="exp-source" data-testid="exp-source">
                 <DevNotes>
-                    <p class="readout small">{exp.description.clone()}</p>
+                    <p class="readout small">{description}</p>
                     <p class="readout small">
-                        {format!("Data: {split}, {}", d.level_of_theory)}
-                        {(!d.train.is_empty()).then(|| view! { " (" <code>{d.train.clone()}</code> ", " <code>{d.test.clone()}</code> ")" })}
+                        {data_line}
+                        {files.map(|(train, test)| view! { " (" <code>{train}</code> ", " <code>{test}</code> ")" })}
                     </p>
-                    <p class="readout small">"Command: "<code data-testid="exp-command">{exp.command.clone()}</code></p>
+                    <p class="readout small">"Command: "<code data-testid="exp-command">{command}</code></p>
                     <p class="readout small" data-testid="exp-versions">{format!("Versions: {versions}")}</p>
                     {(!settings.is_empty()).then(|| view! { <p class="readout small">{format!("Same for every run: {settings}")}</p> })}
                 </DevNotes>

@@ -13,9 +13,9 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::nn::{Activation, Gate};
 use multiace_core::so3::{
     apply, axis_angle_to_matrix, mat_mul, random_rotation, transpose, Irrep, Irreps, Mat3, MulIr,

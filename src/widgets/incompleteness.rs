@@ -12,9 +12,9 @@
 use std::f64::consts::{PI, TAU};
 use std::ops::Range;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
 use multiace_core::so3::{apply, Mat3};
 

@@ -13,8 +13,8 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::*;
 use crate::number::sig;
+use leptos::prelude::*;
 use multiace_core::mace::{EvalOptions, LayerSummary, MaceModel, ModelSummary};
 use multiace_core::so3::{Irreps, Parity};
 use multiace_core::structure::{atomic_number, Structure};
@@ -910,10 +910,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let block_button = move |id: BlockId| {
         // The button is named by what it shows (axe: label-content-name-mismatch); only the layer,
         // which the stage title shows once for all its blocks, is added for screen readers.
-        let layer = id
-            .kind
-            .per_layer()
-            .then(|| view! { <span class="visually-hidden">{format!("layer {}: ", id.layer)}</span> });
+        let layer = id.kind.per_layer().then(
+            || view! { <span class="visually-hidden">{format!("layer {}: ", id.layer)}</span> },
+        );
         let text = move || {
             arch.get()
                 .map(|a| label(&a, id, live_ok().as_ref()))

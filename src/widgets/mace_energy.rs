@@ -13,9 +13,9 @@
 
 use std::rc::Rc;
 
+use crate::number::quantity;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::quantity;
 use multiace_core::mace::{EvalOptions, MaceModel, MaceWorkspace};
 use multiace_core::so3::{apply, random_rotation, transpose, Mat3, SplitMix64, IDENTITY};
 use multiace_core::structure::{atomic_number, Structure};

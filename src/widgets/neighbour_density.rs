@@ -14,9 +14,9 @@
 
 use std::sync::OnceLock;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::ace::{
     angular_density, AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind,
 };

@@ -18,9 +18,9 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
-use crate::number::sig;
 use multiace_core::nn::{apply_o3, TensorProduct};
 use multiace_core::so3::{
     angles_to_matrix, apply, matrix_to_angles, random_rotation, spherical_harmonics, transpose,
