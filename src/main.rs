@@ -3,7 +3,8 @@
 //! Every module is wasm32-only so that native `cargo test --workspace` never compiles the web
 //! stack (see Cargo.toml); natively this crate is an empty `main` plus the unit tests of the
 //! build-time chapter renderer (`build/markdown.rs`), of the number reader and writer
-//! (`number.rs`) and of the widgets' math labels (`widgets/math_label.rs`).
+//! (`number.rs`) and of the widgets' math labels and messages (`widgets/math_label.rs`,
+//! `widgets/message.rs`).
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -29,6 +30,9 @@ mod markdown;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "widgets/math_label.rs"]
 mod math_label;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "widgets/message.rs"]
+mod message;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

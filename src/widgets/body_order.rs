@@ -48,6 +48,15 @@ fn body_order(nu: usize, layers: usize) -> u64 {
     n.saturating_add(1)
 }
 
+/// `one` for a count of 1, `many` otherwise ("1 hop", "2 hops").
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// The first atom shown for a molecule: ethanol's hydroxyl H (two hops from the methyl group at
 /// 3 Å), atom 0 otherwise.
 fn default_atom(molecule: &str) -> usize {
@@ -523,12 +532,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     let extra = if unconnected > 0 {
                         format!(" ({unconnected} not connected to it at this cutoff)")
                     } else {
-                        format!(" (all {n} after {far} layers)")
+                        format!(" (all {n} after {far} {})", plural(far, "layer", "layers"))
                     };
-                    format!("{} atoms are further than {t} hops{extra}.", n - reach)
+                    let far_off = n - reach;
+                    format!(
+                        "{far_off} {} further than {t} {}{extra}.",
+                        plural(far_off, "atom is", "atoms are"),
+                        plural(t, "hop", "hops")
+                    )
                 } else {
                     format!(
-                        "The whole molecule is in reach (the farthest atom is {far} hops away)."
+                        "The whole molecule is in reach (the farthest atom is {far} {} away).",
+                        plural(far, "hop", "hops")
                     )
                 };
                 let limit = if bo as usize >= reach {

@@ -30,6 +30,7 @@ mod mace_energy;
 mod mace_md;
 mod mace_model;
 mod math_label;
+mod message;
 mod molecules;
 mod neighbour_density;
 mod orbit;

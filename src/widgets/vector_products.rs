@@ -29,6 +29,7 @@ use multiace_core::so3::{
 use multiace_figures::colormap::{NEGATIVE, POSITIVE};
 use wasm_bindgen::JsCast;
 
+use super::message::for_reader;
 use super::arrows::{self, arrow, arrow_open, PALETTE};
 use super::bars::{self, paired_bars, Strip};
 use super::canvas::{Frame, Painter};
@@ -833,7 +834,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     view! {
         <WidgetFrame name="vector-products" title="The three products of two vectors: 1o ⊗ 1o = 0e + 1e + 2e" notices=notices state=state height=980>
             <p class="convention">"Computed by the core's FullTensorProduct(1x1o, 1x1o) (e3nn 0.4.4, component normalisation). The scene transform is Q = R = Ry(α) Rx(β) Ry(γ), or Q = −R with “invert”; the shown vectors are Qa and Qb."</p>
-            {tp_error.map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
+            {tp_error.map(|e| view! { <p class="widget-error" role="alert">{for_reader(&e)}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas node_ref=scene_el class="view3d vp-scene" class:over-tip=move || over_tip.get() tabindex="0"

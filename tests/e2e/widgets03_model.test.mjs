@@ -258,7 +258,7 @@ test('mace-architecture: a molecule with an element the model does not know is r
   await page.locator(`${ARCH} [data-testid=upload-input]`).setInputFiles({ name: 'cu.xyz', mimeType: 'text/plain', buffer: Buffer.from(COPPER) });
   const error = page.locator(`${ARCH} [data-testid=molecule-error]`);
   await error.waitFor({ timeout: 5000 });
-  assert.match(await error.innerText(), /atom 1 is Cu, but this model only knows H, C, O/);
+  assert.match(await error.innerText(), /atom 0 is Cu, but this model only knows H, C, O/);
   assert.equal(await attr(page, `${ARCH} [data-testid=arch-model]`, 'data-atoms'), '9');
   await page.click(`${ARCH} button.arch-block[data-block="tp-1"]`);
   assert.match(await panelText(page), /\[70, 144\]/);
@@ -426,7 +426,7 @@ test('correlation-order: non-models and unknown elements are refused, the widget
   await page.locator(`${CORR} [data-testid=upload-input]`).setInputFiles({ name: 'cu.xyz', mimeType: 'text/plain', buffer: Buffer.from(COPPER) });
   const molError = page.locator(`${CORR} [data-testid=molecule-error]`);
   await molError.waitFor({ timeout: 5000 });
-  assert.match(await molError.innerText(), /atom 1 is Cu, but this model only knows H, C, O/);
+  assert.match(await molError.innerText(), /atom 0 is Cu, but this model only knows H, C, O/);
   assert.deepEqual(await corrNumbers(page), start);
   // a one-layer model with ν = 1: one order, and the note says so
   await input.setInputFiles({ name: 'mace_model_1.safetensors', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(FIXTURES, 'mace_model_1.safetensors')) });
