@@ -17,8 +17,8 @@ use leptos::prelude::*;
 use multiace_core::nn::{NnError, TensorProduct};
 use multiace_core::so3::{Irrep, Irreps};
 
-use super::message::for_reader;
 use super::frame::{write_url, WidgetFrame};
+use super::message::for_reader;
 use super::params::{encode, Params};
 
 const DEFAULT_A: &str = "2x0e+1x1o";

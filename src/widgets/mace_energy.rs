@@ -27,6 +27,7 @@ use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::math_label::prose;
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -773,7 +774,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     view! {
         <WidgetFrame name="mace-energy" title="MACE energy and forces, live" notices=notices state=state height=960>
-            <p class="convention">"The book's MACE model (trained on GFN2-xTB ethanol; elements H, C, O) evaluated in the page at every change. Arrows: forces F = −∂E/∂r. Colours: site energies E_i − E0(z_i), the model's share of the energy per atom."</p>
+            <p class="convention" inner_html=prose("The book's MACE model (trained on GFN2-xTB ethanol; elements H, C, O) evaluated in the page at every change. Arrows: forces $F = −∂E/∂r$. Colours: site energies $E_i − E_0(z_i)$, the model's share of the energy per atom.")></p>
             {move || {
                 if let Some(e) = model_error.get() {
                     Some(view! { <p class="widget-error" role="alert" data-testid="model-load-error">{e}</p> }.into_any())

@@ -29,6 +29,7 @@ use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::{upload_control, upload_label};
@@ -724,24 +725,24 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span>"dots: neighbour directions"</span>
                     </div>
                     <p class="readout" data-testid="nd-truncation-error"
-                        data-value=move || analysis.with(|a| format!("{:e}", a.max_error))>
-                        {move || analysis.with(|a| {
+                        data-value=move || analysis.with(|a| format!("{:e}", a.max_error))
+                        inner_html=move || analysis.with(|a| {
                             let rel = if a.vmax > 0.0 { a.max_error / a.vmax } else { 0.0 };
-                            format!("max |ρ − ρ_(l≤{})| on the grid = {} ({:.1} % of max ρ)", lmax.get(), sig(a.max_error, 4), 100.0 * rel)
-                        })}
+                            prose(&format!("$max |ρ − ρ_{{l≤{}}}|$ on the grid = {} ({:.1} % of $max ρ$)", lmax.get(), sig(a.max_error, 4), 100.0 * rel))
+                        })>
                     </p>
                 </div>
             </div>
-            <p class="readout small">"neighbours (weight w = f_cut(r)): " {neighbour_list_view}</p>
+            <p class="readout small"><span inner_html=prose("neighbours (weight $w = f_{cut}(r)$): ")></span>{neighbour_list_view}</p>
             <div class="readout-block">
-                <span class="readout-label">{move || analysis.with(|a| format!(
-                    "atomic basis A_(z n l m) of the centre: Bessel, n_max = {A_NMAX}, l ≤ {} — {} species × {A_NMAX} × {} = {} numbers{}",
+                <span class="readout-label" inner_html=move || analysis.with(|a| prose(&format!(
+                    "atomic basis $A_{{znlm}}$ of the centre: Bessel, $n_{{max}}$ = {A_NMAX}, $l ≤ {}$ — {} species × {A_NMAX} × {} = {} numbers{}",
                     a.a_lmax,
                     a.a_species.len(),
                     (a.a_lmax + 1) * (a.a_lmax + 1),
                     a.a.len(),
-                    if lmax.get() > A_LMAX_CAP { " (l capped at 6 for the bars)" } else { "" }
-                ))}</span>
+                    if lmax.get() > A_LMAX_CAP { " ($l$ capped at 6 for the bars)" } else { "" }
+                )))></span>
                 <canvas node_ref=bars_canvas class="plot bars" aria-label="Bars of the atomic basis, grouped by species and n; within a group l and m increase to the right"></canvas>
                 {move || analysis.with(|a| a.a_error.clone()).map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
                 <p class="widget-hint">"Within each group: l = 0, 1, 1, 1, 2, … (m from −l to l). Blue up: positive; orange down: negative."</p>

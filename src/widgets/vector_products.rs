@@ -29,12 +29,12 @@ use multiace_core::so3::{
 use multiace_figures::colormap::{NEGATIVE, POSITIVE};
 use wasm_bindgen::JsCast;
 
-use super::message::for_reader;
 use super::arrows::{self, arrow, arrow_open, PALETTE};
 use super::bars::{self, paired_bars, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
+use super::message::for_reader;
 use super::orbit::DragTracker;
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{compose, default_view, draw_axes, key_rotation, Camera};
