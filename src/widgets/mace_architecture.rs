@@ -1077,7 +1077,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             view! { <p class="widget-error" role="alert" data-testid="arch-eval-error">{e}</p> }
         });
         Some(view! {
-            <div class="arch-panel" role="region" aria-live="polite" aria-label="the selected block"
+            <div class="arch-panel" role="region" tabindex="0" aria-live="polite" aria-label="the selected block"
                 data-testid="arch-panel" data-block=id.slug()>
                 <h4 class="arch-panel-title" inner_html=prose(&pn.title)></h4>
                 <p class="arch-eq" data-testid="arch-equation" inner_html=pn.equation></p>

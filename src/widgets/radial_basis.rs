@@ -185,14 +185,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             Err(_) => String::new(),
         })
     };
+    // The read-out always shows the same items (at the pointer, or at r_cut / 2 until the plot
+    // is pointed at), so pointing at the plot does not change the widget's height.
     let readout = move || {
-        let Some(r) = hover.get() else {
-            // the line keeps its place while nothing is read, so the text below does not jump
-            return view! {
-                <p class="readout rb-readout" inner_html=prose("Point at the plot to read $R_n(r)$ there.")></p>
-            }
-            .into_any();
-        };
+        let pointed = hover.get();
+        let r = pointed.unwrap_or_else(|| rcut.get() / 2.0);
         let vals = values_at(r);
         let env = basis.with(|b| b.as_ref().map(|b| b.envelope(r).0).unwrap_or(0.0));
         let n_max = nmax.get();
@@ -216,14 +213,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 }
             })
             .collect_view();
+        let where_ = if pointed.is_some() {
+            ""
+        } else {
+            " (point at the plot)"
+        };
         view! {
-            <p class="readout rb-readout" data-testid="rb-hover" data-r=format!("{r:e}")>
+            <p class="readout rb-readout" data-testid=pointed.map(|_| "rb-hover") data-r=format!("{r:e}")>
                 <strong>{format!("r = {r:.3} Å")}</strong>
                 {format!(" · envelope {env:.4} · ")}
                 {items}
             </p>
         }
-        .into_any()
     };
     let legend = move || {
         let n_max = nmax.get();
