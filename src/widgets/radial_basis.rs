@@ -213,11 +213,6 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 }
             })
             .collect_view();
-        let where_ = if pointed.is_some() {
-            ""
-        } else {
-            " (point at the plot)"
-        };
         view! {
             <p class="readout rb-readout" data-testid=pointed.map(|_| "rb-hover") data-r=format!("{r:e}")>
                 <strong>{format!("r = {r:.3} Å")}</strong>
