@@ -993,11 +993,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         </select>
                         <span></span>
                     </label>
-                    <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                         value=rcut on_input=move |v: f64| rcut.set(v) on_change=Callback::new(move |_| save())
                         format=|v| format!("{v:.1} Å") />
                     {int_control("training set", ntrain, 1, N_TRAIN_MAX, plain, save)}
-                    <RangeSlider label="ridge λ" min=RIDGE_RANGE.0.log10() max=RIDGE_RANGE.1.log10() step=0.5
+                    <RangeSlider label="ridge $λ$" min=RIDGE_RANGE.0.log10() max=RIDGE_RANGE.1.log10() step=0.5
                         value=log_ridge on_input=move |v: f64| log_ridge.set(v) on_change=Callback::new(move |_| save())
                         format=|v| sig(10f64.powf(v), 1) />
                 </fieldset>

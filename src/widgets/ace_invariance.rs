@@ -840,7 +840,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {int_slider("ν (order)", 1, 4, |s| s.nu, |s, v| s.nu = v)}
                     {int_slider("l_max", 0, 6, |s| s.lmax, |s, v| s.lmax = v)}
                     {int_slider("n_max", 1, 6, |s| s.nmax, |s, v| s.nmax = v)}
-                    <RangeSlider label="r_cut" min=2.0 max=8.0 step=0.1 format=|v| format!("{v:.1} Å")
+                    <RangeSlider label="$r_{cut}$" min=2.0 max=8.0 step=0.1 format=|v| format!("{v:.1} Å")
                         value=Signal::derive(move || setup.get().rcut)
                         on_input=move |v: f64| {
                             let mut s = setup.get_untracked();

@@ -619,14 +619,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"model"</legend>
                     <div data-testid="bo-nu">
-                        <RangeSlider label="ν" min=1.0 max=MAX_NU as f64 step=1.0
+                        <RangeSlider label="$ν$" min=1.0 max=MAX_NU as f64 step=1.0
                             value=Signal::derive(move || nu.get() as f64)
                             on_input=move |v: f64| nu.set((v.round().max(1.0) as usize).clamp(1, MAX_NU))
                             on_change=move |_| save()
                             format=|v| format!("{}", v.round()) />
                     </div>
                     <div data-testid="bo-layers">
-                        <RangeSlider label="layers T" min=1.0 max=MAX_T as f64 step=1.0
+                        <RangeSlider label="layers $T$" min=1.0 max=MAX_T as f64 step=1.0
                             value=Signal::derive(move || layers.get() as f64)
                             on_input=move |v: f64| layers.set((v.round().max(1.0) as usize).clamp(1, MAX_T))
                             on_change=move |_| save()
@@ -655,7 +655,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span></span>
                     </label>
                     <div data-testid="bo-rcut">
-                        <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                        <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                             value=Signal::derive(move || rcut.get())
                             on_input=move |v: f64| rcut.set(v.clamp(R_CUT.0, R_CUT.1))
                             on_change=move |_| save()

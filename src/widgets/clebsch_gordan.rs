@@ -345,7 +345,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             (true, false) => "paused while off screen",
                         }}
                     </span>
-                    <RangeSlider label="ω" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
+                    <RangeSlider label="$ω$" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
                         value=Signal::derive(move || angle.get())
                         on_input=move |v| {
                             playing.set(false);

@@ -949,7 +949,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {map_select("update", "ds-update", |a| a.update, |a, v| a.update = v)}
                     {map_select("readout", "ds-readout", |a| a.readout, |a, v| a.readout = v)}
                     <div data-testid="ds-rcut">
-                        <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                        <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                             value=Signal::derive(move || axes.with(|a| a.r_cut))
                             on_input=move |v: f64| axes.update(|a| a.r_cut = v.clamp(R_CUT.0, R_CUT.1))
                             on_change=move |_| save()

@@ -679,7 +679,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"the layer"</legend>
                     {int_slider("l_max of Y", 1, 3, |s| s.lmax, |s, v| s.lmax = v)}
-                    <RangeSlider label="r_cut" min=2.0 max=6.0 step=0.1 format=|v| format!("{v:.1} Å")
+                    <RangeSlider label="$r_{cut}$" min=2.0 max=6.0 step=0.1 format=|v| format!("{v:.1} Å")
                         value=Signal::derive(move || setup.get().rcut)
                         on_input=move |v: f64| {
                             let mut s = setup.get_untracked();

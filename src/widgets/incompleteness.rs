@@ -320,13 +320,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"invariants (one species, Bessel n_max = 2, r_cut = 4 Å); r deforms both environments"</legend>
                     <label class="ctl">
-                        <span class="ctl-name">"l_max"</span>
+                        <span class="ctl-name" inner_html=super::math_label::prose("$l_{max}$")></span>
                         <input type="range" min="0" max="6" step="1" prop:value=move || lmax.get().to_string()
                             on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { lmax.set(v.min(6)); } }
                             on:change=move |_| save() />
                         <span class="ctl-value">{move || lmax.get().to_string()}</span>
                     </label>
-                    <RangeSlider label="r" min=1.0 max=3.0 step=0.05 format=|v| format!("{v:.2} Å")
+                    <RangeSlider label="$r$" min=1.0 max=3.0 step=0.05 format=|v| format!("{v:.2} Å")
                         value=Signal::derive(move || radius.get())
                         on_input=move |v: f64| radius.set(v.clamp(1.0, 3.0))
                         on_change=move |_| save() />

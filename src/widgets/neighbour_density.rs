@@ -768,17 +768,17 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"cutoff, smearing, truncation"</legend>
-                    <RangeSlider label="r_cut" min=RCUT.0 max=RCUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=RCUT.0 max=RCUT.1 step=0.1
                         value=Signal::derive(move || rcut.get())
                         on_input=move |v: f64| rcut.set(v.clamp(RCUT.0, RCUT.1))
                         on_change=move |_| save()
                         format=|v| format!("{v:.1} Å") />
-                    <RangeSlider label="κ" min=KAPPA.0 max=KAPPA.1 step=0.5
+                    <RangeSlider label="$κ$" min=KAPPA.0 max=KAPPA.1 step=0.5
                         value=Signal::derive(move || kappa.get())
                         on_input=move |v: f64| kappa.set(v.clamp(KAPPA.0, KAPPA.1))
                         on_change=move |_| save()
                         format=|v| format!("{v:.1}") />
-                    <RangeSlider label="l_max" min=0.0 max=LMAX as f64 step=1.0
+                    <RangeSlider label="$l_{max}$" min=0.0 max=LMAX as f64 step=1.0
                         value=Signal::derive(move || lmax.get() as f64)
                         on_input=move |v: f64| lmax.set((v.round() as usize).min(LMAX as usize))
                         on_change=move |_| save()

@@ -285,12 +285,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"size and cutoff"</legend>
-                    <RangeSlider label="n_max" min=1.0 max=N_MAX as f64 step=1.0
+                    <RangeSlider label="$n_{max}$" min=1.0 max=N_MAX as f64 step=1.0
                         value=Signal::derive(move || nmax.get() as f64)
                         on_input=move |v: f64| nmax.set((v.round() as usize).clamp(1, N_MAX as usize))
                         on_change=move |_| save()
                         format=|v| format!("{}", v.round()) />
-                    <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                         value=Signal::derive(move || rcut.get())
                         on_input=move |v: f64| rcut.set(v.clamp(R_CUT.0, R_CUT.1))
                         on_change=move |_| save()

@@ -363,7 +363,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <div class="chips">"axis: " {preset("x", PI / 2.0, PI / 2.0)} {preset("y", 0.0, 0.0)} {preset("z", PI / 2.0, 0.0)}</div>
                     {axis_slider(0, "n: θ from y", 0.0, PI)}
                     {axis_slider(1, "n: φ about y", -PI, PI)}
-                    <RangeSlider label="ω" min=-PI max=PI format=degrees
+                    <RangeSlider label="$ω$" min=-PI max=PI format=degrees
                         value=Signal::derive(move || angle.get())
                         on_input=move |v| {
                             angle.set(v);
