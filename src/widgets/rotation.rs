@@ -298,7 +298,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas node_ref=canvas class="view3d" tabindex="0"
-                        aria-label="Molecule viewer: drag to rotate; arrow keys rotate when focused; Escape leaves"
+                        role="img"
+                        aria-label=move || {
+                            let shown = if molecule.get() == UPLOAD { "your molecule" } else { molecule.get() };
+                            let how = if invert.get() { "rotated and inverted by −R" } else { "rotated by R" };
+                            format!("3D view of {shown}, {how} (the matrix beside it); drag to rotate, arrow keys rotate when focused, Escape leaves")
+                        }
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
                     <p class="widget-hint">"Drag (or touch) to rotate · click, then arrow keys ±5° · wheel zooms after a click"</p>
