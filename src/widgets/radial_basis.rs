@@ -156,20 +156,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         hover.set(Some(next.clamp(0.0, r_max)));
     };
 
-    // R_n at the pointer, and at r_cut / 2 for the test hook
+    // R_n and dR_n/dr at the pointer, interleaved. Both are always read out, whether or not the
+    // derivative panel is drawn, so the checkbox changes the plot but not the widget's height.
     let values_at = move |r: f64| -> Vec<f64> {
         basis.with(|b| match b {
             Ok(b) => {
                 let (mut v, mut d) = (vec![0.0; b.n_max()], vec![0.0; b.n_max()]);
                 b.evaluate(r, &mut v, &mut d);
-                if deriv.get() {
-                    v.iter()
-                        .zip(&d)
-                        .flat_map(|(a, b)| [*a, *b])
-                        .collect::<Vec<_>>()
-                } else {
-                    v
-                }
+                v.iter().zip(&d).flat_map(|(a, b)| [*a, *b]).collect()
             }
             Err(_) => Vec::new(),
         })
@@ -196,15 +190,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let items = (1..=n_max)
             .map(|n| {
                 let c = radial_color(n, n_max);
-                let text = if deriv.get() {
-                    format!(
-                        "$R_{n}$ = {}, $R′_{n}$ = {}",
-                        fixed4(vals.get(2 * (n - 1)).copied().unwrap_or(0.0)),
-                        fixed4(vals.get(2 * (n - 1) + 1).copied().unwrap_or(0.0))
-                    )
-                } else {
-                    format!("$R_{n}$ = {}", fixed4(vals.get(n - 1).copied().unwrap_or(0.0)))
-                };
+                let text = format!(
+                    "$R_{n}$ = {}, $R′_{n}$ = {}",
+                    fixed4(vals.get(2 * (n - 1)).copied().unwrap_or(0.0)),
+                    fixed4(vals.get(2 * (n - 1) + 1).copied().unwrap_or(0.0))
+                );
                 view! {
                     <span class="rb-item">
                         <span class="swatch" style=format!("background: rgb({}, {}, {})", c.0, c.1, c.2)></span>

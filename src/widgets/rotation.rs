@@ -329,7 +329,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span class="readout-label">{move || if invert.get() { "matrix −R (improper)" } else { "rotation matrix R" }}</span>
                         <table class="matrix" data-testid="rotation-matrix"><tbody>{matrix_rows}</tbody></table>
                     </div>
-                    <p class="readout">"det = "
+                    <p class="readout rot-det">"det = "
                         <span data-testid="rotation-det">{move || format!("{:.3}", det(&shown.get()) + 0.0)}</span>
                         {move || if invert.get() { " — an improper rotation (rotation × inversion): handedness flips" } else { " — a proper rotation" }}
                     </p>

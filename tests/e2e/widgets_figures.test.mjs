@@ -77,9 +77,13 @@ test('labels are MathML like the prose: no R_n(r), Y_lm, D^l(R), A_(z n l m) or 
   }
   const page = await open('radial-basis');
   assert.ok(await page.locator(`${W('radial-basis')} .legend math`).count() >= 6, 'R_n in the legend as MathML');
-  // punctuation after a formula stays on its line with it
-  assert.ok(await page.locator(`${W('radial-basis')} .nowrap math`).count() >= 1);
   await page.close();
+  // punctuation after a formula stays on its line with it ("… cos θ sin φ)." in sh-explorer)
+  const sh = await open('sh-explorer');
+  const kept = sh.locator(`${W('sh-explorer')} .convention .nowrap`);
+  assert.ok(await kept.count() >= 1, 'no formula kept with its punctuation');
+  assert.equal(await kept.first().evaluate((e) => getComputedStyle(e).whiteSpace), 'nowrap');
+  await sh.close();
 });
 
 test('developer notes (timings, commands, versions) sit behind a closed disclosure', async () => {
