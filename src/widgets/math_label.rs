@@ -103,6 +103,9 @@ impl Item {
     }
 }
 
+/// Attributes of brackets, bars and the slash.
+const FENCE: &str = " stretchy=\"false\" lspace=\"0\" rspace=\"0\"";
+
 /// The MathML children of a formula, one element per token.
 fn row(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
@@ -198,6 +201,10 @@ fn row(s: &str) -> String {
             };
             let item = if c == 'Å' {
                 element("mi", &one, " mathvariant=\"normal\"")
+            } else if matches!(c, '(' | ')' | '[' | ']' | '|' | '/') {
+                // as TeX sets them inline: no stretching to a tall neighbour (√, Σ), and no
+                // operator spacing, which Chromium adds to a bracket inside a row
+                element("mo", &one, FENCE)
             } else {
                 element(if ordinary(c) { "mi" } else { "mo" }, &one, "")
             };
@@ -259,7 +266,7 @@ mod tests {
     fn letters_numbers_and_operators() {
         assert_eq!(
             math("R_n(r)"),
-            "<math><msub><mi>R</mi><mrow><mi>n</mi></mrow></msub><mo>(</mo><mi>r</mi><mo>)</mo></math>"
+            format!("<math><msub><mi>R</mi><mrow><mi>n</mi></mrow></msub><mo{FENCE}>(</mo><mi>r</mi><mo{FENCE}>)</mo></math>")
         );
         assert_eq!(math("2.5"), "<math><mn>2.5</mn></math>");
         assert_eq!(math("Linear"), "<math><mi>Linear</mi></math>");
@@ -284,7 +291,7 @@ mod tests {
     fn scripts_nest_and_combine() {
         assert_eq!(
             math("h^{(t)}_i"),
-            "<math><msubsup><mi>h</mi><mrow><mi>i</mi></mrow><mrow><mo>(</mo><mi>t</mi><mo>)</mo></mrow></msubsup></math>"
+            format!("<math><msubsup><mi>h</mi><mrow><mi>i</mi></mrow><mrow><mo{FENCE}>(</mo><mi>t</mi><mo{FENCE}>)</mo></mrow></msubsup></math>")
         );
         assert_eq!(
             math("x_{y_z}"),
@@ -292,7 +299,7 @@ mod tests {
         );
         assert_eq!(
             math("D^l(R)"),
-            "<math><msup><mi>D</mi><mrow><mi>l</mi></mrow></msup><mo>(</mo><mi>R</mi><mo>)</mo></math>"
+            format!("<math><msup><mi>D</mi><mrow><mi>l</mi></mrow></msup><mo{FENCE}>(</mo><mi>R</mi><mo{FENCE}>)</mo></math>")
         );
     }
 
