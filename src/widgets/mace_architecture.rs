@@ -1080,7 +1080,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="arch-panel" role="region" tabindex="0" aria-live="polite" aria-label="the selected block"
                 data-testid="arch-panel" data-block=id.slug()>
                 <h4 class="arch-panel-title" inner_html=prose(&pn.title)></h4>
-                <p class="arch-eq" data-testid="arch-equation" inner_html=pn.equation></p>
+                <p class="arch-eq" data-testid="arch-equation" tabindex="0" inner_html=pn.equation></p>
                 <p class="arch-explain" inner_html=prose(&pn.explain)></p>
                 {err}
                 <table class="counts arch-shapes" data-testid="arch-shapes">

@@ -11,9 +11,21 @@ const UPRIGHT: [&str; 12] = [
     "Linear", "MLP", "max", "min", "avg", "sin", "cos", "SiLU", "sc", "in", "out", "dim",
 ];
 
-/// A formula in the notation above as an inline `<math>` element.
+/// A formula in the notation above as an inline `<math>` element. Formulas written side by side
+/// with three or more spaces between them become separate elements, so a narrow screen can break
+/// the line between them (a browser never breaks inside `<math>`).
 pub fn math(s: &str) -> String {
-    format!("<math>{}</math>", row(s))
+    let parts: Vec<String> = s
+        .split("   ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<math>{}</math>", row(p)))
+        .collect();
+    if parts.is_empty() {
+        "<math></math>".into()
+    } else {
+        parts.join("\u{2003} ")
+    }
 }
 
 /// Text with math between `$…$`: the math parts through [`math`], the rest escaped. Punctuation
@@ -301,6 +313,15 @@ mod tests {
             math("D^l(R)"),
             format!("<math><msup><mi>D</mi><mrow><mi>l</mi></mrow></msup><mo{FENCE}>(</mo><mi>R</mi><mo{FENCE}>)</mo></math>")
         );
+    }
+
+    #[test]
+    fn formulas_side_by_side_may_break_between_them() {
+        assert_eq!(
+            math("x = 1,   y"),
+            "<math><mi>x</mi><mo>=</mo><mn>1</mn><mo>,</mo></math>\u{2003} <math><mi>y</mi></math>"
+        );
+        assert_eq!(math("   "), "<math></math>");
     }
 
     #[test]
