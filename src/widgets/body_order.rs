@@ -599,7 +599,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     view! {
         <WidgetFrame name="body-order" title="How far and how many: body order and receptive field" notices=notices state=state height=1100>
-            <p class="convention">"Linear updates: each layer of correlation order ν multiplies ν pooled neighbour features, each already a (1 + n)-body function. Pick (ν, T) in the table; on the molecule, an atom k hops from the centre in the graph of neighbours within r_cut can influence it after k layers."</p>
+            <p class="convention" inner_html=prose("Linear updates: each layer of correlation order $ν$ multiplies $ν$ pooled neighbour features, each already a $(1 + n)$-body function. Pick $(ν, T)$ in the table; on the molecule, an atom $k$ hops from the centre in the graph of neighbours within $r_{cut}$ can influence it after $k$ layers.")></p>
             {table}
             {recursion_view}
             <div class="widget-row">

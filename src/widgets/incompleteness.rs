@@ -22,6 +22,7 @@ use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
@@ -318,9 +319,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </div>
             <div class="widget-controls">
                 <fieldset class="ctl-group">
-                    <legend>"invariants (one species, Bessel n_max = 2, r_cut = 4 Å); r deforms both environments"</legend>
+                    <legend inner_html=prose("invariants (one species, Bessel $n_{max}$ = 2, $r_{cut}$ = 4 Å); $r$ deforms both environments")></legend>
                     <label class="ctl">
-                        <span class="ctl-name" inner_html=super::math_label::prose("$l_{max}$")></span>
+                        <span class="ctl-name" inner_html=prose("$l_{max}$")></span>
                         <input type="range" min="0" max="6" step="1" prop:value=move || lmax.get().to_string()
                             on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { lmax.set(v.min(6)); } }
                             on:change=move |_| save() />

@@ -792,7 +792,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
                     <div class="legend mace-legend" data-testid="energy-legend">
-                        <span>"site energy E_i − E0"</span>
+                        <span inner_html=prose("site energy $E_i − E_0$")></span>
                         <span class="mace-ramp-end">{move || format!("−{}", fmt_f64(readout.get().map_or(0.5, |o| o.colour_scale)))}</span>
                         <span class="mace-ramp" aria-hidden="true"></span>
                         <span class="mace-ramp-end">{move || format!("+{} eV", fmt_f64(readout.get().map_or(0.5, |o| o.colour_scale)))}</span>

@@ -34,6 +34,7 @@ use super::bars::{self, paired_bars, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::message::for_reader;
 use super::orbit::DragTracker;
 use super::params::{fmt_f64, Params};
@@ -863,7 +864,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         {move || format!(" = (a × b)/√2;  |1e|·√2 = sin θ = {:.4}", len(rd().v1) * 2f64.sqrt())}
                     </p>
                     <div class="readout">
-                        <span class="readout-label">"2e part (five numbers, m = −2 … 2; the surface |Σ c_m Y_2m|, blue > 0, orange < 0)"</span>
+                        <span class="readout-label" inner_html=prose("2e part (five numbers, $m = −2 … 2$; the surface $|Σ_m c_m Y_{2m}|$, blue > 0, orange < 0)")></span>
                         <div class="vp-quad-row">
                             <canvas node_ref=quad_el class="view3d vp-quad" aria-label="The 2e part drawn as an l = 2 surface, with the directions of a and b"></canvas>
                             <strong class="vp-quad-values">{move || fmt_vec(&rd().q2)}</strong>
