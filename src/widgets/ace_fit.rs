@@ -1067,10 +1067,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </p>
                 <div class="widget-row">
                     <div class="widget-canvas-wrap">
-                        <canvas node_ref=energy_canvas class="plot parity" aria-label="Parity plot of energies per atom: predicted against reference, train and test"></canvas>
+                        <canvas role="img" node_ref=energy_canvas class="plot parity" aria-label="Parity plot of energies per atom: predicted against reference, train and test"></canvas>
                     </div>
                     <div class="widget-canvas-wrap">
-                        <canvas node_ref=force_canvas class="plot parity" aria-label="Parity plot of force components: predicted against reference, train and test"></canvas>
+                        <canvas role="img" node_ref=force_canvas class="plot parity" aria-label="Parity plot of force components: predicted against reference, train and test"></canvas>
                     </div>
                 </div>
             </div>
@@ -1087,7 +1087,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 class:hidden=move || ui.curve_phase.get() == Phase::Idle>
             </progress>
             <div class="widget-canvas-wrap wide" class:hidden=move || ui.curve.with(Vec::is_empty)>
-                <canvas node_ref=curve_canvas class="plot curve" aria-label="Learning curve: RMSE against training-set size, log-log"
+                <canvas role="img" node_ref=curve_canvas class="plot curve" aria-label="Learning curve: RMSE against training-set size, log-log"
                     data-testid="fit-curve"
                     data-value=move || ui.curve.with(|c| c.iter().map(|p| format!("{}:{:e}:{:e}", p.n, p.test.force_rmse, p.test.energy_rmse)).collect::<Vec<_>>().join(";"))></canvas>
                 <p class="small">{move || ui.curve_settings.get().map(|s| format!("Basis: {}.", Settings { ntrain: 0, ..s }.describe().replace(", 0 training structures", ""))).unwrap_or_default()}</p>

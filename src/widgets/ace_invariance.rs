@@ -743,7 +743,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="ace-invariance" title="A moves, B stays: the ACE pipeline for one atom" notices=notices state=state height=980>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=canvas3d class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"
                         aria-label="Molecule: drag to rotate, shift+drag to translate; arrow keys rotate and shift+arrow keys translate when focused; Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
@@ -800,7 +800,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     </DevNotes>
                 </div>
             </div>
-            <canvas node_ref=plot class="plot ace-bars" aria-label="Bars of the atomic basis A of the centre (top) and of the invariants B (bottom)"></canvas>
+            <canvas role="img" node_ref=plot class="plot ace-bars" aria-label="Bars of the atomic basis A of the centre (top) and of the invariants B (bottom)"></canvas>
             <div class="legend">
                 <span><span class="swatch pos"></span>"positive"</span>
                 <span><span class="swatch neg"></span>"negative"</span>

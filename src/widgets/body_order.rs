@@ -604,7 +604,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {recursion_view}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=canvas class="view3d bo-view" tabindex="0" data-testid="bo-canvas"
+                    <canvas role="img" node_ref=canvas class="view3d bo-view" tabindex="0" data-testid="bo-canvas"
                         aria-label="The molecule coloured by the number of layers after which each atom can influence the centre. Click an atom to make it the centre; arrow keys choose the previous or next atom, shift+arrow keys turn the molecule; Escape leaves."
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>

@@ -696,7 +696,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || eval_error.get().map(|e| view! { <p class="widget-error" role="alert" data-testid="corr-eval-error">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap corr-view">
-                    <canvas node_ref=canvas3d class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"
                         aria-label="The molecule: drag an atom to move it, drag elsewhere to rotate; arrow keys rotate and shift+arrow keys move the selected atom when focused; Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key3d on:wheel=on_wheel></canvas>
@@ -707,7 +707,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {totals_view}
                 </div>
             </div>
-            <canvas node_ref=chart class="plot corr-bars" tabindex="0"
+            <canvas role="img" node_ref=chart class="plot corr-bars" tabindex="0"
                 aria-label="Bars: the contribution of each correlation order to each atom's site energy. Arrow keys select an atom."
                 on:pointermove=on_chart_move on:pointerleave=on_chart_leave on:click=on_chart_click
                 on:keydown=on_chart_key></canvas>

@@ -901,7 +901,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=canvas class="plot ds-scatter" tabindex="0" data-testid="ds-scatter"
+                    <canvas role="img" node_ref=canvas class="plot ds-scatter" tabindex="0" data-testid="ds-scatter"
                         aria-label="Published models by number of layers T and body order of their features; the current point is ringed. Click a marker or use the arrow keys to select a model."
                         on:click=on_click on:keydown=on_key></canvas>
                     <p class="widget-hint">"Click a marker, or focus the plot and use the arrow keys · blue: finite body order · orange: unbounded · ring: your point · grey lines: 1 + n_T with the same ν in every layer"</p>

@@ -249,7 +249,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="legend"><span><span class="swatch pos"></span>"positive"</span><span><span class="swatch neg"></span>"negative"</span></div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=blocks class="plot blocks" aria-label="Block-diagonal Wigner D matrix"></canvas>
+                    <canvas role="img" node_ref=blocks class="plot blocks" aria-label="Block-diagonal Wigner D matrix"></canvas>
                 </div>
                 <div class="widget-readout">
                     <fieldset class="ctl-group">
@@ -278,7 +278,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <fieldset class="ctl-group">
                         <legend>"vector x (drag on the sphere or type)"</legend>
                         <div class="widget-row">
-                            <canvas node_ref=sphere class="view3d picker" tabindex="0"
+                            <canvas role="img" node_ref=sphere class="view3d picker" tabindex="0"
                                 aria-label="Direction of x: drag to move it; the orange dot is R x"
                                 on:pointerdown=move |ev| {
                                     if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {

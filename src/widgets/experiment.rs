@@ -441,7 +441,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </div>
             </div>
             <div class="exp-plot-wrap" class:hidden=move || !loaded()>
-                <canvas node_ref=canvas class="plot exp-plot" tabindex="0" data-testid="exp-plot"
+                <canvas role="img" node_ref=canvas class="plot exp-plot" tabindex="0" data-testid="exp-plot"
                     data-metric=move || metric.get().key()
                     aria-label=move || format!("{} against the correlation order ν, one line per number of layers T. Arrow keys select a run; E and F switch the metric.", metric.get().axis())
                     on:pointermove=on_plot_move on:click=on_plot_click on:keydown=on_plot_key></canvas>

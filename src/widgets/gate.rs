@@ -309,7 +309,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         };
         view! {
             <figure class="nn-figure">
-                <canvas node_ref=canvases[col] class="view3d" tabindex="0"
+                <canvas role="img" node_ref=canvases[col] class="view3d" tabindex="0"
                     aria-label=format!("{caption}: drag to rotate the input of both columns; arrow keys rotate when focused")
                     on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                     on:pointermove=move |ev| {

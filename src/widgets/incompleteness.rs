@@ -241,7 +241,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let drag = drags[e];
         view! {
             <figure class="env-figure">
-                <canvas node_ref=canvases[e] class="view3d" tabindex="0"
+                <canvas role="img" node_ref=canvases[e] class="view3d" tabindex="0"
                     aria-label=format!("Environment {}: drag to rotate both environments; arrow keys rotate when focused", NAMES[e])
                     on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                     on:pointermove=move |ev| {
@@ -311,7 +311,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {nu_line(2, "incompleteness-nu2")}
             {nu_line(3, "incompleteness-nu3")}
             {nu_line(1, "incompleteness-nu1")}
-            <canvas node_ref=plot class="plot env-bars" aria-label="The ν = 2 and ν = 3 invariants of both environments as paired bars, with their differences"></canvas>
+            <canvas role="img" node_ref=plot class="plot env-bars" aria-label="The ν = 2 and ν = 3 invariants of both environments as paired bars, with their differences"></canvas>
             <div class="legend">
                 <span><span class="swatch" style=format!("background:{}", ENV_COLORS.0)></span>"environment I"</span>
                 <span><span class="swatch" style=format!("background:{}", ENV_COLORS.1)></span>"environment II"</span>

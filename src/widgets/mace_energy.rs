@@ -787,8 +787,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || change_error.get().map(|e| view! { <p class="widget-notice" role="status">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=canvas class="view3d mace-energy-view" tabindex="0"
-                        aria-label="Molecule with force arrows: drag an atom to move it, drag elsewhere to rotate; when focused: Tab or 0–9 select an atom, W A S D (or shift+arrows) move it in the screen plane, Q and E towards and away from you, arrows rotate, R rotates at random, Home resets, Escape leaves"
+                    <canvas role="img" node_ref=canvas class="view3d mace-energy-view" tabindex="0"
+                        aria-label=move || format!("{}: the molecule{} with its force arrows, atoms coloured by site energy. Drag an atom to move it,",
+                            readout.get().map_or("MACE energy and forces".into(), |o| format!("E = {:.4} eV, largest force {:.3} eV/Å", o.energy, o.fmax)),
+                            if molecule.get() == UPLOAD { String::new() } else { format!(" ({})", molecule.get()) })
+                            + " drag elsewhere to rotate; when focused: Tab or 0–9 select an atom, W A S D (or shift+arrows) move it in the screen plane, Q and E towards and away from you, arrows rotate, R rotates at random, Home resets, Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
                     <div class="legend mace-legend" data-testid="energy-legend">

@@ -704,7 +704,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || analysis.with(|a| a.error.clone()).map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=mol_canvas class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=mol_canvas class="view3d" tabindex="0"
                         aria-label="Molecule: drag to rotate, click an atom to make it the centre; arrow keys rotate when focused; Escape leaves"
                         on:pointerdown=on_mol_down on:pointermove=move |ev| rotate(&ev) on:pointerup=on_mol_up
                         on:pointercancel=move |ev| { drag.try_update_value(|d| d.up(&ev)); press.set_value(None); }
@@ -712,7 +712,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="widget-hint">"Drag (or touch) to rotate · click or tap an atom to centre on it · dashed circle: the cutoff sphere"</p>
                 </div>
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=density_canvas class="view3d density" tabindex="0"
+                    <canvas role="img" node_ref=density_canvas class="view3d density" tabindex="0"
                         aria-label="Angular density of the neighbours and its truncated expansion: drag to rotate"
                         on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                         on:pointermove=move |ev| rotate(&ev)
@@ -743,7 +743,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     a.a.len(),
                     if lmax.get() > A_LMAX_CAP { " ($l$ capped at 6 for the bars)" } else { "" }
                 )))></span>
-                <canvas node_ref=bars_canvas class="plot bars" aria-label="Bars of the atomic basis, grouped by species and n; within a group l and m increase to the right"></canvas>
+                <canvas role="img" node_ref=bars_canvas class="plot bars" aria-label="Bars of the atomic basis, grouped by species and n; within a group l and m increase to the right"></canvas>
                 {move || analysis.with(|a| a.a_error.clone()).map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
                 <p class="widget-hint">"Within each group: l = 0, 1, 1, 1, 2, … (m from −l to l). Blue up: positive; orange down: negative."</p>
             </div>

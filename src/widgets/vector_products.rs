@@ -838,7 +838,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {tp_error.map(|e| view! { <p class="widget-error" role="alert">{for_reader(&e)}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=scene_el class="view3d vp-scene" class:over-tip=move || over_tip.get() tabindex="0"
+                    <canvas role="img" node_ref=scene_el class="view3d vp-scene" class:over-tip=move || over_tip.get() tabindex="0"
                         aria-label="Two unit vectors a and b on a sphere and their cross-product part 1e. Drag a tip to move it, drag elsewhere to rotate the scene; with focus: arrow keys move the selected vector, Shift+arrows rotate the scene, Tab switches from a to b, Escape leaves."
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key></canvas>
@@ -866,11 +866,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <div class="readout">
                         <span class="readout-label" inner_html=prose("2e part (five numbers, $m = −2 … 2$; the surface $|Σ_m c_m Y_{2m}|$, blue > 0, orange < 0)")></span>
                         <div class="vp-quad-row">
-                            <canvas node_ref=quad_el class="view3d vp-quad" aria-label="The 2e part drawn as an l = 2 surface, with the directions of a and b"></canvas>
+                            <canvas role="img" node_ref=quad_el class="view3d vp-quad" aria-label="The 2e part drawn as an l = 2 surface, with the directions of a and b"></canvas>
                             <strong class="vp-quad-values">{move || fmt_vec(&rd().q2)}</strong>
                         </div>
                     </div>
-                    <canvas node_ref=bars_el class="plot vp-bars" aria-label="The nine components of TP(Qa, Qb) beside those of D(Q) TP(a, b)"></canvas>
+                    <canvas role="img" node_ref=bars_el class="plot vp-bars" aria-label="The nine components of TP(Qa, Qb) beside those of D(Q) TP(a, b)"></canvas>
                     <div class="legend">
                         <span><span class="swatch" style=format!("background:{COL_FG}")></span>"TP(Qa, Qb)"</span>
                         <span><span class="swatch" style=format!("background:{COL_GF}")></span>"D(Q) TP(a, b)"</span>
