@@ -813,7 +813,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         ui.new_job();
         if matches!(ui.phase.get_untracked(), Phase::Loading | Phase::Fitting) {
             ui.phase.set(Phase::Idle);
-            ui.message.set("Stopped.".into());
+            let kept = ui.outcome.with_untracked(Option::is_some);
+            ui.message.set(if kept {
+                "Stopped: the results below are those of the last fit that finished.".into()
+            } else {
+                "Stopped before the fit finished: press Fit to start again.".into()
+            });
         }
         if matches!(
             ui.curve_phase.get_untracked(),
