@@ -188,6 +188,16 @@ test('body-order says "1 hop", not "1 hops"', async () => {
   }
 });
 
+test('ace-fit: Stop says that it stopped, and Fit stays honest about a basis too large', async () => {
+  const page = await open('ace-fit', '?nu=3&nmax=4&lmax=3&ntrain=300');
+  await page.click('[data-testid=fit-run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=fit-status]')?.dataset.state === 'fitting', null, { timeout: 20000 });
+  await page.click('[data-testid=fit-stop]');
+  assert.match(await page.locator('[data-testid=fit-status]').innerText(), /^Stopped/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 /** axe-core's browser script: from node_modules, or the file named by AXE_CORE_JS. */
 function axeSource() {
   if (process.env.AXE_CORE_JS) return fs.readFileSync(process.env.AXE_CORE_JS, 'utf8');
