@@ -135,10 +135,10 @@ test('mace-architecture: every block opens its panel with the live shapes of eth
   await page.click(`${ARCH} button.arch-block[data-block="readout-1"]`);
   assert.equal(await page.locator(`${ARCH} table.arch-numbers tbody tr`).count(), 9);
   await page.click(`${ARCH} button.arch-block[data-block="forces"]`);
-  const sums = await page.locator(`${ARCH} [data-testid=arch-numbers] tr`).allInnerTexts();
-  // the value is written as 4.2 × 10⁻¹⁶: read it back through the machine-readable hook instead
-  assert.ok(sums.some((r) => r.includes('∑')), `no net-force row: ${sums.join(' / ')}`);
-  const net = readShown(sums.find((r) => r.includes('∑')).trim().split('\n').pop());
+  // the net force is printed as e.g. 4.2 × 10⁻¹⁶ in the row whose label holds ∑
+  const netRow = page.locator(`${ARCH} [data-testid=arch-numbers] tr`).filter({ hasText: '∑' });
+  assert.equal(await netRow.count(), 1, 'no net-force row');
+  const net = readShown(await netRow.locator('td.num').innerText());
   assert.ok(Number.isFinite(net) && net < 1e-9, `net force ${net}`);
   // the URL follows the selection
   assert.match(page.url(), /molecule=ethanol&block=forces/);
