@@ -191,12 +191,7 @@ fn row(s: &str) -> String {
                     while e < j && mark(chars[e]) {
                         e += 1;
                     }
-                    let variant = if ('Α'..='Ω').contains(&chars[k]) {
-                        " mathvariant=\"normal\""
-                    } else {
-                        ""
-                    };
-                    items.push(Item::plain(element("mi", &chars[k..e], variant)));
+                    items.push(Item::plain(variable(chars[k], &chars[k + 1..e])));
                     k = e;
                 }
             }
@@ -225,6 +220,29 @@ fn row(s: &str) -> String {
         }
     }
     items.into_iter().map(Item::render).collect()
+}
+
+/// One variable: the letter in italics (capital Greek upright), with its primes as a superscript
+/// and its accents over it, as TeX sets `R'` and `\hat r` (an `<mi>` of more than one character
+/// would be upright).
+fn variable(letter: char, marks: &[char]) -> String {
+    let variant = if ('Α'..='Ω').contains(&letter) {
+        " mathvariant=\"normal\""
+    } else {
+        ""
+    };
+    let mut out = element("mi", &[letter], variant);
+    for &m in marks {
+        out = match m {
+            '′' | '″' => format!("<msup>{out}{}</msup>", element("mo", &[m], "")),
+            '\u{302}' => format!("<mover accent=\"true\">{out}<mo>^</mo></mover>"),
+            '\u{303}' => format!("<mover accent=\"true\">{out}<mo>~</mo></mover>"),
+            '\u{304}' => format!("<mover accent=\"true\">{out}<mo>¯</mo></mover>"),
+            '\u{307}' => format!("<mover accent=\"true\">{out}<mo>˙</mo></mover>"),
+            _ => element("mi", &[letter, m], ""),
+        };
+    }
+    out
 }
 
 /// `<tag attrs>text</tag>` with the text escaped.
@@ -288,7 +306,11 @@ mod tests {
             math("a<b"),
             "<math><mi>a</mi><mo>&lt;</mo><mi>b</mi></math>"
         );
-        assert_eq!(math("r̂"), "<math><mi>r̂</mi></math>");
+        assert_eq!(
+            math("r̂"),
+            "<math><mover accent=\"true\"><mi>r</mi><mo>^</mo></mover></math>"
+        );
+        assert_eq!(math("R′"), "<math><msup><mi>R</mi><mo>′</mo></msup></math>");
         assert_eq!(
             math("\\{x\\}"),
             "<math><mo>{</mo><mi>x</mi><mo>}</mo></math>"
