@@ -7,9 +7,12 @@
 //! is an operator.
 
 /// Words set upright (names of functions and labels, not products of variables).
-const UPRIGHT: [&str; 12] = [
-    "Linear", "MLP", "max", "min", "avg", "sin", "cos", "SiLU", "sc", "in", "out", "dim",
+const UPRIGHT: [&str; 13] = [
+    "Linear", "MLP", "max", "min", "avg", "sin", "cos", "exp", "SiLU", "sc", "in", "out", "dim",
 ];
+
+/// Upright words that take an argument, followed by a thin space unless a bracket follows.
+const FUNCTIONS: [&str; 5] = ["sin", "cos", "max", "min", "exp"];
 
 /// A formula in the notation above as an inline `<math>` element. Formulas written side by side
 /// with three or more spaces between them become separate elements, so a narrow screen can break
@@ -184,6 +187,10 @@ fn row(s: &str) -> String {
             let letters = chars[i..j].iter().filter(|&&c| letter(c)).count();
             if UPRIGHT.contains(&run.as_str()) || letters >= 4 {
                 items.push(Item::plain(element("mi", &chars[i..j], "")));
+                if FUNCTIONS.contains(&run.as_str()) && chars.get(j).is_some_and(|&c| c != '(') {
+                    // the thin space TeX puts between sin and its argument
+                    items.push(Item::plain("<mspace width=\"0.1667em\"></mspace>".into()));
+                }
             } else {
                 let mut k = i;
                 while k < j {
@@ -299,6 +306,10 @@ mod tests {
             format!("<math><msub><mi>R</mi><mrow><mi>n</mi></mrow></msub><mo{FENCE}>(</mo><mi>r</mi><mo{FENCE}>)</mo></math>")
         );
         assert_eq!(math("2.5"), "<math><mn>2.5</mn></math>");
+        assert_eq!(
+            math("sin θ"),
+            "<math><mi>sin</mi><mspace width=\"0.1667em\"></mspace><mi>θ</mi></math>"
+        );
         assert_eq!(math("Linear"), "<math><mi>Linear</mi></math>");
         assert_eq!(math("Σ"), "<math><mo>∑</mo></math>");
         assert_eq!(math("Φ"), "<math><mi mathvariant=\"normal\">Φ</mi></math>");

@@ -10,6 +10,7 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::so3::{
@@ -304,7 +305,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="legend">
                 <span><span class="swatch pos"></span><span inner_html=prose("$Y > 0$")></span></span>
                 <span><span class="swatch neg"></span><span inner_html=prose("$Y < 0$")></span></span>
-                <span>{move || { let (a, b) = range.get(); format!("range of Y on the sphere: [{a:.4}, {b:.4}]") }}</span>
+                <span inner_html=move || { let (a, b) = range.get(); prose(&format!("range of $Y$ on the sphere: [{}, {}]", sig(a, 4), sig(b, 4))) }></span>
             </div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
@@ -359,7 +360,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             <option value="norm">"norm"</option>
                         </select>
                     </label>
-                    <p class="small">"integral: ∫Y² dΩ = 1 · component: Σ_m Y² = 2l+1 · norm: Σ_m Y² = 1"</p>
+                    <p class="small" inner_html=prose("integral: $∫ Y_{lm}^2 dΩ = 1$ · component: $Σ_m Y_{lm}^2 = 2l + 1$ · norm: $Σ_m Y_{lm}^2 = 1$")></p>
                     <button type="button" class="reset" on:click=move |_| {
                         model.set(IDENTITY);
                         mesh.try_update_value(|ms| ms.zoom = 1.0);
