@@ -9,7 +9,7 @@
 const FIXED_EXPONENTS: std::ops::Range<i32> = -3..6;
 
 /// `x` with `digits` significant digits (at least 1): fixed notation for 0.001 ≤ |x| < 10⁶,
-/// otherwise `m × 10ⁿ` with the exponent in Unicode superscripts, so the text reads the same in
+/// otherwise `m × 10ⁿ` (no-break spaces) with the exponent in Unicode superscripts, so the text reads the same in
 /// HTML, in an `aria-label` and on a canvas. Zero is `0`; a non-finite value says so.
 pub fn sig(x: f64, digits: usize) -> String {
     if !x.is_finite() {
@@ -33,7 +33,8 @@ pub fn sig(x: f64, digits: usize) -> String {
         let decimals = (digits as i32 - 1 - exp).max(0) as usize;
         format!("{x:.decimals$}")
     } else {
-        format!("{mantissa} × 10{}", superscript(exp))
+        // no-break spaces: a number never wraps inside itself
+        format!("{mantissa}\u{a0}×\u{a0}10{}", superscript(exp))
     };
     text.replace('-', "−")
 }
@@ -142,12 +143,12 @@ mod tests {
 
     #[test]
     fn tiny_and_huge_numbers_get_a_real_superscript() {
-        assert_eq!(sig(5.6e-17, 2), "5.6 × 10⁻¹⁷");
-        assert_eq!(sig(-3.04e-4, 2), "−3.0 × 10⁻⁴");
-        assert_eq!(sig(2.5e9, 2), "2.5 × 10⁹");
-        assert_eq!(sig(1e6, 1), "1 × 10⁶");
+        assert_eq!(sig(5.6e-17, 2), "5.6\u{a0}×\u{a0}10⁻¹⁷");
+        assert_eq!(sig(-3.04e-4, 2), "−3.0\u{a0}×\u{a0}10⁻⁴");
+        assert_eq!(sig(2.5e9, 2), "2.5\u{a0}×\u{a0}10⁹");
+        assert_eq!(sig(1e6, 1), "1\u{a0}×\u{a0}10⁶");
         assert_eq!(sig(0.000999, 2), "0.0010");
-        assert_eq!(sig(0.000949, 2), "9.5 × 10⁻⁴");
+        assert_eq!(sig(0.000949, 2), "9.5\u{a0}×\u{a0}10⁻⁴");
         for x in [1e-300, 4.9e-324, 1.7e308, -7.7e-12] {
             let s = sig(x, 2);
             assert!(!s.contains('e') && !s.contains('-'), "{x}: {s}");
@@ -160,7 +161,7 @@ mod tests {
         assert_eq!(sig(f64::INFINITY, 2), "∞");
         assert_eq!(sig(f64::NEG_INFINITY, 2), "−∞");
         assert_eq!(quantity(1.25, 3, "eV/Å"), "1.25\u{a0}eV/Å");
-        assert_eq!(quantity(4e-15, 2, "eV"), "4.0 × 10⁻¹⁵\u{a0}eV");
+        assert_eq!(quantity(4e-15, 2, "eV"), "4.0\u{a0}×\u{a0}10⁻¹⁵\u{a0}eV");
         assert_eq!(quantity(7.0, 1, ""), "7");
         assert_eq!(superscript(0), "⁰");
         assert_eq!(superscript(-120), "⁻¹²⁰");

@@ -66,7 +66,7 @@ async function corrNumbers(page) {
 function readShown(text) {
   const sup = '⁰¹²³⁴⁵⁶⁷⁸⁹';
   const t = text.trim().replaceAll('−', '-').replaceAll('⁻', '-')
-    .replace(/ × 10([-⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, e) => 'e' + [...e].map((c) => (c === '-' ? '-' : sup.indexOf(c))).join(''));
+    .replace(/\s×\s10([-⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, e) => 'e' + [...e].map((c) => (c === '-' ? '-' : sup.indexOf(c))).join(''));
   return Number(t);
 }
 
