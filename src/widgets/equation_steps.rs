@@ -522,11 +522,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             };
             let sel = format!("[data-testid=eqs-step][data-step=\"{k}\"]");
             if let Ok(Some(card)) = region.query_selector(&sel) {
-                let top = card.get_bounding_client_rect().top()
+                // the group heading right above a card that opens a group stays in view with it
+                let anchor = card
+                    .previous_element_sibling()
+                    .filter(|h| h.class_list().contains("eqs-group"))
+                    .unwrap_or(card);
+                let top = anchor.get_bounding_client_rect().top()
                     - region.get_bounding_client_rect().top()
                     + f64::from(region.scroll_top());
-                // the group heading above the card stays in view with it
-                region.set_scroll_top((top - 28.0).max(0.0) as i32);
+                region.set_scroll_top((top - 4.0).max(0.0) as i32);
             }
         });
     });
