@@ -2,7 +2,9 @@
 //!
 //! Every module is wasm32-only so that native `cargo test --workspace` never compiles the web
 //! stack (see Cargo.toml); natively this crate is an empty `main` plus the unit tests of the
-//! build-time chapter renderer (`build/markdown.rs`) and of the number reader (`number.rs`).
+//! build-time chapter renderer (`build/markdown.rs`), of the number reader and writer
+//! (`number.rs`) and of the widgets' math labels and messages (`widgets/math_label.rs`,
+//! `widgets/message.rs`).
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -23,6 +25,14 @@ mod widgets;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "../build/markdown.rs"]
 mod markdown;
+
+/// The widgets' MathML labels are plain string code, tested natively like the renderer.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "widgets/math_label.rs"]
+mod math_label;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "widgets/message.rs"]
+mod message;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

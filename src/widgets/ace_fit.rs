@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::ace::{
@@ -126,14 +127,14 @@ impl Settings {
 
     fn describe(&self) -> String {
         format!(
-            "ν = {}, n_max = {}, l_max = {}, degree {}, {} r_cut = {} Å, ridge {:e}, {} training structures",
+            "ν = {}, n_max = {}, l_max = {}, degree {}, {} r_cut = {} Å, ridge {}, {} training structures",
             self.nu,
             self.nmax,
             self.lmax,
             self.degree_text(),
             self.radial,
             fmt_f64(self.rcut),
-            self.ridge,
+            sig(self.ridge, 2),
             self.ntrain
         )
     }
@@ -596,15 +597,19 @@ fn read_ridge(p: &mut Params) -> f64 {
         Some(x) if x.is_finite() => {
             let c = x.clamp(RIDGE_RANGE.0, RIDGE_RANGE.1);
             p.notice(format!(
-                "ridge: {x:e} is outside [{:e}, {:e}]; using {c:e}",
-                RIDGE_RANGE.0, RIDGE_RANGE.1
+                "ridge: {} is outside [{}, {}]; using {}",
+                sig(x, 3),
+                sig(RIDGE_RANGE.0, 1),
+                sig(RIDGE_RANGE.1, 1),
+                sig(c, 3)
             ));
             c
         }
         _ => {
             let shown: String = raw.chars().take(24).collect();
             p.notice(format!(
-                "ridge: '{shown}' is not a number; using {DEFAULT_RIDGE:e}"
+                "ridge: '{shown}' is not a number; using {}",
+                sig(DEFAULT_RIDGE, 1)
             ));
             DEFAULT_RIDGE
         }
@@ -808,7 +813,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         ui.new_job();
         if matches!(ui.phase.get_untracked(), Phase::Loading | Phase::Fitting) {
             ui.phase.set(Phase::Idle);
-            ui.message.set("Stopped.".into());
+            let kept = ui.outcome.with_untracked(Option::is_some);
+            ui.message.set(if kept {
+                "Stopped: the results below are those of the last fit that finished.".into()
+            } else {
+                "Stopped before the fit finished: press Fit to start again.".into()
+            });
         }
         if matches!(
             ui.curve_phase.get_untracked(),
@@ -988,13 +998,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         </select>
                         <span></span>
                     </label>
-                    <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                         value=rcut on_input=move |v: f64| rcut.set(v) on_change=Callback::new(move |_| save())
                         format=|v| format!("{v:.1} Å") />
                     {int_control("training set", ntrain, 1, N_TRAIN_MAX, plain, save)}
-                    <RangeSlider label="ridge λ" min=RIDGE_RANGE.0.log10() max=RIDGE_RANGE.1.log10() step=0.5
+                    <RangeSlider label="ridge $λ$" min=RIDGE_RANGE.0.log10() max=RIDGE_RANGE.1.log10() step=0.5
                         value=log_ridge on_input=move |v: f64| log_ridge.set(v) on_change=Callback::new(move |_| save())
-                        format=|v| format!("{:e}", 10f64.powf(v)) />
+                        format=|v| sig(10f64.powf(v), 1) />
                 </fieldset>
             </div>
             <div class="fit-actions">
@@ -1018,7 +1028,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </progress>
             <div class="fit-results" class:stale=stale>
                 <p class="small" data-testid="fit-settings">{move || ui.outcome.with(|o| o.as_ref().map(|o| {
-                    let note = if o.settings != settings.get() { " — the controls have changed since: press Fit" } else { "" };
+                    // Fit is disabled while the basis is too large, so the note must not ask for it
+                    let note = match (o.settings != settings.get(), size.with(Result::is_ok)) {
+                        (false, _) => "",
+                        (true, true) => " — the controls have changed since: press Fit",
+                        (true, false) => " — the controls have changed since, to a basis too large to fit here (see above)",
+                    };
                     format!("Fitted with {}{note}.", o.settings.describe())
                 }).unwrap_or_default())}</p>
                 <div class="table-scroll">
@@ -1057,10 +1072,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </p>
                 <div class="widget-row">
                     <div class="widget-canvas-wrap">
-                        <canvas node_ref=energy_canvas class="plot parity" aria-label="Parity plot of energies per atom: predicted against reference, train and test"></canvas>
+                        <canvas role="img" node_ref=energy_canvas class="plot parity" aria-label="Parity plot of energies per atom: predicted against reference, train and test"></canvas>
                     </div>
                     <div class="widget-canvas-wrap">
-                        <canvas node_ref=force_canvas class="plot parity" aria-label="Parity plot of force components: predicted against reference, train and test"></canvas>
+                        <canvas role="img" node_ref=force_canvas class="plot parity" aria-label="Parity plot of force components: predicted against reference, train and test"></canvas>
                     </div>
                 </div>
             </div>
@@ -1077,7 +1092,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 class:hidden=move || ui.curve_phase.get() == Phase::Idle>
             </progress>
             <div class="widget-canvas-wrap wide" class:hidden=move || ui.curve.with(Vec::is_empty)>
-                <canvas node_ref=curve_canvas class="plot curve" aria-label="Learning curve: RMSE against training-set size, log-log"
+                <canvas role="img" node_ref=curve_canvas class="plot curve" aria-label="Learning curve: RMSE against training-set size, log-log"
                     data-testid="fit-curve"
                     data-value=move || ui.curve.with(|c| c.iter().map(|p| format!("{}:{:e}:{:e}", p.n, p.test.force_rmse, p.test.energy_rmse)).collect::<Vec<_>>().join(";"))></canvas>
                 <p class="small">{move || ui.curve_settings.get().map(|s| format!("Basis: {}.", Settings { ntrain: 0, ..s }.describe().replace(", 0 training structures", ""))).unwrap_or_default()}</p>

@@ -15,6 +15,7 @@
 use std::f64::consts::PI;
 use std::ops::Range;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
@@ -25,7 +26,7 @@ use wasm_bindgen::JsCast;
 use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -742,7 +743,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="ace-invariance" title="A moves, B stays: the ACE pipeline for one atom" notices=notices state=state height=980>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=canvas3d class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"
                         aria-label="Molecule: drag to rotate, shift+drag to translate; arrow keys rotate and shift+arrow keys translate when focused; Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
@@ -753,8 +754,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         data-value=move || format!("{:e}", readout.get().deviation)
                         data-compute-ms=move || format!("{:.3}", compute_ms.get())>
                         "B: largest change since the starting pose "
-                        <strong>{move || format!("{:.1e}", readout.get().deviation)}</strong>
-                        <span class="small">" (relative to max |B|; ~1e-16 is double-precision rounding)"</span>
+                        <strong>{move || sig(readout.get().deviation, 2)}</strong>
+                        <span class="small">" (relative to max |B|; about 10⁻¹⁶ is double-precision rounding)"</span>
                     </p>
                     <p class="readout" data-testid="ace-a-change" data-value=move || format!("{:e}", readout.get().a_change)>
                         "A: largest change since the starting pose "
@@ -794,10 +795,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             </div>
                         }
                     })}
-                    <p class="readout small">{move || format!("shuffles: {} · A and B computed in {:.2} ms", shuffles.get(), compute_ms.get())}</p>
+                    <DevNotes>
+                        <p class="readout small">{move || format!("shuffles: {} · A and B computed in {:.2} ms", shuffles.get(), compute_ms.get())}</p>
+                    </DevNotes>
                 </div>
             </div>
-            <canvas node_ref=plot class="plot ace-bars" aria-label="Bars of the atomic basis A of the centre (top) and of the invariants B (bottom)"></canvas>
+            <canvas role="img" node_ref=plot class="plot ace-bars" aria-label="Bars of the atomic basis A of the centre (top) and of the invariants B (bottom)"></canvas>
             <div class="legend">
                 <span><span class="swatch pos"></span>"positive"</span>
                 <span><span class="swatch neg"></span>"negative"</span>
@@ -837,7 +840,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {int_slider("ν (order)", 1, 4, |s| s.nu, |s, v| s.nu = v)}
                     {int_slider("l_max", 0, 6, |s| s.lmax, |s, v| s.lmax = v)}
                     {int_slider("n_max", 1, 6, |s| s.nmax, |s, v| s.nmax = v)}
-                    <RangeSlider label="r_cut" min=2.0 max=8.0 step=0.1 format=|v| format!("{v:.1} Å")
+                    <RangeSlider label="$r_{cut}$" min=2.0 max=8.0 step=0.1 format=|v| format!("{v:.1} Å")
                         value=Signal::derive(move || setup.get().rcut)
                         on_input=move |v: f64| {
                             let mut s = setup.get_untracked();

@@ -19,7 +19,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, prose, MOLECULES};
+use super::mace_architecture::{molecule_structure, MOLECULES};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{compose, default_view, Camera};
@@ -45,6 +46,15 @@ fn body_order(nu: usize, layers: usize) -> u64 {
         n = (nu as u64).saturating_mul(n.saturating_add(1));
     }
     n.saturating_add(1)
+}
+
+/// `one` for a count of 1, `many` otherwise ("1 hop", "2 hops").
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// The first atom shown for a molecule: ethanol's hydroxyl H (two hops from the methyl group at
@@ -522,12 +532,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     let extra = if unconnected > 0 {
                         format!(" ({unconnected} not connected to it at this cutoff)")
                     } else {
-                        format!(" (all {n} after {far} layers)")
+                        format!(" (all {n} after {far} {})", plural(far, "layer", "layers"))
                     };
-                    format!("{} atoms are further than {t} hops{extra}.", n - reach)
+                    let far_off = n - reach;
+                    format!(
+                        "{far_off} {} further than {t} {}{extra}.",
+                        plural(far_off, "atom is", "atoms are"),
+                        plural(t, "hop", "hops")
+                    )
                 } else {
                     format!(
-                        "The whole molecule is in reach (the farthest atom is {far} hops away)."
+                        "The whole molecule is in reach (the farthest atom is {far} {} away).",
+                        plural(far, "hop", "hops")
                     )
                 };
                 let limit = if bo as usize >= reach {
@@ -583,12 +599,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     view! {
         <WidgetFrame name="body-order" title="How far and how many: body order and receptive field" notices=notices state=state height=1100>
-            <p class="convention">"Linear updates: each layer of correlation order ν multiplies ν pooled neighbour features, each already a (1 + n)-body function. Pick (ν, T) in the table; on the molecule, an atom k hops from the centre in the graph of neighbours within r_cut can influence it after k layers."</p>
+            <p class="convention" inner_html=prose("Linear updates: each layer of correlation order $ν$ multiplies $ν$ pooled neighbour features, each already a $(1 + n)$-body function. Pick $(ν, T)$ in the table; on the molecule, an atom $k$ hops from the centre in the graph of neighbours within $r_{cut}$ can influence it after $k$ layers.")></p>
             {table}
             {recursion_view}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=canvas class="view3d bo-view" tabindex="0" data-testid="bo-canvas"
+                    <canvas role="img" node_ref=canvas class="view3d bo-view" tabindex="0" data-testid="bo-canvas"
                         aria-label="The molecule coloured by the number of layers after which each atom can influence the centre. Click an atom to make it the centre; arrow keys choose the previous or next atom, shift+arrow keys turn the molecule; Escape leaves."
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
@@ -603,14 +619,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"model"</legend>
                     <div data-testid="bo-nu">
-                        <RangeSlider label="ν" min=1.0 max=MAX_NU as f64 step=1.0
+                        <RangeSlider label="$ν$" min=1.0 max=MAX_NU as f64 step=1.0
                             value=Signal::derive(move || nu.get() as f64)
                             on_input=move |v: f64| nu.set((v.round().max(1.0) as usize).clamp(1, MAX_NU))
                             on_change=move |_| save()
                             format=|v| format!("{}", v.round()) />
                     </div>
                     <div data-testid="bo-layers">
-                        <RangeSlider label="layers T" min=1.0 max=MAX_T as f64 step=1.0
+                        <RangeSlider label="layers $T$" min=1.0 max=MAX_T as f64 step=1.0
                             value=Signal::derive(move || layers.get() as f64)
                             on_input=move |v: f64| layers.set((v.round().max(1.0) as usize).clamp(1, MAX_T))
                             on_change=move |_| save()
@@ -639,7 +655,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span></span>
                     </label>
                     <div data-testid="bo-rcut">
-                        <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                        <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                             value=Signal::derive(move || rcut.get())
                             on_input=move |v: f64| rcut.set(v.clamp(R_CUT.0, R_CUT.1))
                             on_change=move |_| save()

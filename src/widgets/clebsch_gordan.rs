@@ -5,6 +5,7 @@
 //! e3nn convention (`so3::wigner_3j`, unit Frobenius norm; `so3::wigner_d_from_matrix`);
 //! the irreps and their product rule (`Irrep::mul`, parity p1·p2) come from the core.
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::so3::{
@@ -14,13 +15,18 @@ use multiace_figures::draw_wigner_3j_slices;
 use nalgebra::DMatrix;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 
 use super::canvas::Painter;
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::params::Params;
 
 const LMAX: i64 = 4;
+
+type IoCallback = Closure<dyn FnMut(js_sys::Array)>;
 
 fn parity(s: &str) -> Parity {
     if s == "e" {
@@ -217,10 +223,40 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             None => {}
         }
     });
-    // Slow animation of the rotation angle while playing (an interval, cleared on pause).
+    // Pause off screen, as the MD widget does: an observer on the check's box.
+    let check_box = NodeRef::<html::Div>::new();
+    let visible = RwSignal::new(false);
+    let observer: StoredValue<Option<(web_sys::IntersectionObserver, IoCallback)>, LocalStorage> =
+        StoredValue::new_local(None);
+    check_box.on_load(move |el| {
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(e) = entries
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+                .next_back()
+            {
+                let _ = visible.try_set(e.is_intersecting());
+            }
+        });
+        if let Ok(obs) = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
+            obs.observe(&el);
+            observer.set_value(Some((obs, cb)));
+        } else {
+            visible.set(true);
+        }
+    });
+    on_cleanup(move || {
+        observer.try_update_value(|o| {
+            if let Some((obs, _)) = o.take() {
+                obs.disconnect();
+            }
+        });
+    });
+    // Slow animation of the rotation angle while playing and on screen (an interval, cleared on
+    // pause).
     let timer = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);
     Effect::new(move |_| {
-        let on = playing.get();
+        let on = playing.get() && visible.get();
         timer.try_update_value(|t| {
             if let Some(h) = t.take() {
                 h.clear();
@@ -246,7 +282,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let (ls, ps) = if which == 1 { (l1, p1) } else { (l2, p2) };
         view! {
             <label class="ctl">
-                <span class="ctl-name">{label}</span>
+                <span class="ctl-name" inner_html=prose(label)></span>
                 <input type="range" min="0" max=LMAX step="1" prop:value=move || ls.get().to_string()
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { ls.set(v.min(LMAX as usize)); } }
                     on:change=move |_| save() />
@@ -265,9 +301,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="clebsch-gordan" title="Coupling two irreps (Clebsch–Gordan / Wigner 3j)" notices=notices state=state height=820>
             <div class="widget-controls">
                 <fieldset class="ctl-group">
-                    <legend>"inputs l1 p1 ⊗ l2 p2 (p: e even, o odd)"</legend>
-                    {l_select("l1, p1", 1)}
-                    {l_select("l2, p2", 2)}
+                    <legend inner_html=prose("inputs $l_1 p_1 ⊗ l_2 p_2$ (parity $p$: e even, o odd)")></legend>
+                    {l_select("$l_1$, $p_1$", 1)}
+                    {l_select("$l_2$, $p_2$", 2)}
                 </fieldset>
             </div>
             <p class="readout">
@@ -287,27 +323,36 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     }
                 }).collect_view()}
             </div>
-            <p class="convention">"Triangle rule |l1−l2| ≤ L ≤ l1+l2; parity of the output = p1·p2. Heatmaps: e3nn's real Wigner 3j C(l1, l2, L), unit Frobenius norm."</p>
-            <canvas node_ref=slices class="plot slices" aria-label="Slices of the Wigner 3j tensor, one per M"></canvas>
-            <div class="ctl-group">
+            <p class="convention" inner_html=prose("Triangle rule $|l_1 − l_2| ≤ L ≤ l_1 + l_2$; parity of the output = $p_1 p_2$. Heatmaps: e3nn's real Wigner 3j $C(l_1, l_2, L)$, unit Frobenius norm.")></p>
+            <canvas node_ref=slices class="plot slices" role="img"
+                aria-label=move || format!("Heatmaps of the Wigner 3j tensor C({}, {}, {}): {} slices, one per M, each {} × {}", l1.get(), l2.get(), big_l.get(), 2 * big_l.get() + 1, 2 * l1.get() + 1, 2 * l2.get() + 1)></canvas>
+            <div class="ctl-group" node_ref=check_box>
                 <p class="readout" data-testid="cg-check" data-value=move || format!("{:e}", error.get())>
-                    "live check, random x1 ∈ ℝ^(2l1+1), x2 ∈ ℝ^(2l2+1), R = rotation by ω about a random axis: "
-                    <strong>{move || format!("max |z(D x1, D x2) − D^L z(x1, x2)| = {:.1e}", error.get())}</strong>
+                    <span inner_html=prose("live check, random $x_1 ∈ ℝ^{2l_1+1}$, $x_2 ∈ ℝ^{2l_2+1}$, $R$ = rotation by $ω$ about a random axis: $max |z(Dx_1, Dx_2) − D^L z(x_1, x_2)|$ = ")></span>
+                    <strong>{move || sig(error.get(), 2)}</strong>
                 </p>
                 {move || check_msg.get().map(|m| view! { <p class="widget-notice" role="status">{m}</p> })}
                 <div class="ctl-line">
-                    <button type="button" class="chip" aria-pressed=move || playing.get().to_string()
+                    <button type="button" class="chip" data-testid="cg-play" aria-pressed=move || playing.get().to_string()
                         on:click=move |_| playing.update(|p| *p = !*p)>
                         {move || if playing.get() { "pause" } else { "play" }}
                     </button>
-                    <RangeSlider label="ω" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
+                    <span class="small" role="status" data-testid="cg-motion"
+                        data-running=move || (playing.get() && visible.get()).to_string()>
+                        {move || match (playing.get(), visible.get()) {
+                            (false, _) => "paused: drag ω, or press play",
+                            (true, true) => "turning: ω advances on its own",
+                            (true, false) => "paused while off screen",
+                        }}
+                    </span>
+                    <RangeSlider label="$ω$" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
                         value=Signal::derive(move || angle.get())
                         on_input=move |v| {
                             playing.set(false);
                             angle.set(v);
                         } />
                 </div>
-                <p class="small">"z_M = Σ_ij C_ijM x1_i x2_j is equivariant: rotating the inputs rotates the output by D^L(R)."</p>
+                <p class="small" inner_html=prose("$z_M = Σ_{ij} C_{ijM} x_{1,i} x_{2,j}$ is equivariant: rotating the inputs rotates the output by $D^L(R)$.")></p>
             </div>
         </WidgetFrame>
     }

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-/// A labelled range input over real numbers with its formatted value beside it. `on_input` gets
+use super::math_label::prose;
+
+/// A labelled range input (the label may hold `$…$` math, see [`prose`]) over real numbers with its formatted value beside it. `on_input` gets
 /// every value while dragging (a redraw), `on_change` fires once on release (the place to write
 /// the URL, never every frame). Unparsable input from the element is ignored.
 #[component]
@@ -19,7 +21,7 @@ pub fn RangeSlider(
 ) -> impl IntoView {
     view! {
         <label class="ctl" class:wide=wide>
-            <span class="ctl-name">{label}</span>
+            <span class="ctl-name" inner_html=prose(label)></span>
             <input type="range" min=min max=max step=step
                 prop:value=move || value.get().to_string()
                 on:input=move |ev| {

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use super::bars;
 use super::controls::{molecule_select, UPLOAD};
+use crate::number::quantity;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::mace::{MaceModel, MaceWorkspace};
@@ -25,9 +26,10 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
-use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose, MOLECULES};
+use super::frame::{write_url, DevNotes, WidgetFrame};
+use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::Params;
 use super::upload::{upload_control_checked, upload_label};
@@ -620,12 +622,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </table>
                 <p class="readout" data-testid="corr-check" data-value=format!("{:e}", c.check)>
                     <span inner_html=prose("check: Σ contributions + $Σ_i E_0 − E$ = ")></span>
-                    <strong>{format!("{:.1e} eV", c.check)}</strong>
+                    <strong>{quantity(c.check, 2, "eV")}</strong>
                     {ok.then(|| view! { <span class="check-ok">" ✓"</span> })}
                 </p>
-                <p class="readout small" data-testid="corr-timing" data-compute-ms=format!("{:.3}", c.ms)>
-                    {format!("{} evaluations (k = 1…{}, and the full model) in {:.2} ms", c.contrib.len() + 1, c.contrib.len(), c.ms)}
-                </p>
+                <DevNotes>
+                    <p class="readout small" data-testid="corr-timing" data-compute-ms=format!("{:.3}", c.ms)>
+                        {format!("{} evaluations (k = 1…{}, and the full model) in {:.2} ms", c.contrib.len() + 1, c.contrib.len(), c.ms)}
+                    </p>
+                </DevNotes>
             </div>
         })
     };
@@ -692,7 +696,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || eval_error.get().map(|e| view! { <p class="widget-error" role="alert" data-testid="corr-eval-error">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap corr-view">
-                    <canvas node_ref=canvas3d class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"
                         aria-label="The molecule: drag an atom to move it, drag elsewhere to rotate; arrow keys rotate and shift+arrow keys move the selected atom when focused; Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key3d on:wheel=on_wheel></canvas>
@@ -703,7 +707,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {totals_view}
                 </div>
             </div>
-            <canvas node_ref=chart class="plot corr-bars" tabindex="0"
+            <canvas role="img" node_ref=chart class="plot corr-bars" tabindex="0"
                 aria-label="Bars: the contribution of each correlation order to each atom's site energy. Arrow keys select an atom."
                 on:pointermove=on_chart_move on:pointerleave=on_chart_leave on:click=on_chart_click
                 on:keydown=on_chart_key></canvas>

@@ -12,6 +12,7 @@
 //! [`DesignPoint::check_runnable`] why the point does not run. The work happens after the busy state
 //! has been painted (one animation frame and a task).
 
+use crate::number::quantity;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::mace::EvalOptions;
@@ -29,8 +30,9 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider};
-use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose, MOLECULES};
+use super::frame::{write_url, DevNotes, WidgetFrame};
+use super::mace_architecture::{molecule_structure, now_ms, MOLECULES};
+use super::math_label::prose;
 use super::params::{fmt_f64, Params};
 
 /// Largest number of layers the controls offer.
@@ -787,17 +789,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                                 <strong>{format!("E = {:.6} eV", r.energy)}</strong>
                             </p>
                             <p class="readout">
-                                "after a random rotation R: |E(Rx) − E(x)| = "<strong>{format!("{:.1e} eV", r.de)}</strong>
-                                ", max |F(Rx) − R F(x)| = "<strong>{format!("{:.1e} eV/Å", r.df)}</strong>
+                                "after a random rotation R: |E(Rx) − E(x)| = "<strong>{quantity(r.de, 2, "eV")}</strong>
+                                ", max |F(Rx) − R F(x)| = "<strong>{quantity(r.df, 2, "eV/Å")}</strong>
                                 {if ok {
                                     view! { <span class="check-ok">" ✓ invariant (< 1e-9)"</span> }.into_any()
                                 } else {
                                     view! { <span class="widget-error">" ✗ above 1e-9"</span> }.into_any()
                                 }}
                             </p>
-                            <p class="readout small">
-                                {format!("{} weights; built in {:.0} ms, two evaluations with forces in {:.0} ms", r.params.map_or("?".into(), grouped), r.build_ms, r.eval_ms)}
-                            </p>
+                            <p class="readout small">{format!("{} weights", r.params.map_or("?".into(), grouped))}</p>
+                            <DevNotes>
+                                <p class="readout small">{format!("built in {:.0} ms, two evaluations with forces in {:.0} ms", r.build_ms, r.eval_ms)}</p>
+                            </DevNotes>
                         </div>
                     }
                     .into_any(),
@@ -898,7 +901,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=canvas class="plot ds-scatter" tabindex="0" data-testid="ds-scatter"
+                    <canvas role="img" node_ref=canvas class="plot ds-scatter" tabindex="0" data-testid="ds-scatter"
                         aria-label="Published models by number of layers T and body order of their features; the current point is ringed. Click a marker or use the arrow keys to select a model."
                         on:click=on_click on:keydown=on_key></canvas>
                     <p class="widget-hint">"Click a marker, or focus the plot and use the arrow keys · blue: finite body order · orange: unbounded · ring: your point · grey lines: 1 + n_T with the same ν in every layer"</p>
@@ -946,7 +949,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     {map_select("update", "ds-update", |a| a.update, |a, v| a.update = v)}
                     {map_select("readout", "ds-readout", |a| a.readout, |a, v| a.readout = v)}
                     <div data-testid="ds-rcut">
-                        <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                        <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                             value=Signal::derive(move || axes.with(|a| a.r_cut))
                             on_input=move |v: f64| axes.update(|a| a.r_cut = v.clamp(R_CUT.0, R_CUT.1))
                             on_change=move |_| save()

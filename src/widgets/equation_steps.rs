@@ -20,8 +20,9 @@ use multiace_core::so3::Irreps;
 use wasm_bindgen::JsCast;
 
 use super::frame::{write_url, WidgetFrame};
-use super::mace_architecture::{molecule_structure, now_ms, prose};
+use super::mace_architecture::{molecule_structure, now_ms};
 use super::mace_model::load_shipped_model;
+use super::math_label::prose;
 use super::params::Params;
 
 /// Chapter 04's four equations (the book's numbering), and the steps that make each of them.
@@ -510,6 +511,30 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .collect_view()
     };
 
+    // The cards live in a region of fixed height (widgets.css), so stepping never moves the text
+    // below the widget: the region scrolls its current card to the top instead.
+    let cards_box = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let k = step.get();
+        request_animation_frame(move || {
+            let Some(region) = cards_box.get_untracked() else {
+                return;
+            };
+            let sel = format!("[data-testid=eqs-step][data-step=\"{k}\"]");
+            if let Ok(Some(card)) = region.query_selector(&sel) {
+                // the group heading right above a card that opens a group stays in view with it
+                let anchor = card
+                    .previous_element_sibling()
+                    .filter(|h| h.class_list().contains("eqs-group"))
+                    .unwrap_or(card);
+                let top = anchor.get_bounding_client_rect().top()
+                    - region.get_bounding_client_rect().top()
+                    + f64::from(region.scroll_top());
+                region.set_scroll_top((top - 4.0).max(0.0) as i32);
+            }
+        });
+    });
+
     let cards = move || {
         let cur = step.get();
         let lv = live.get();
@@ -613,7 +638,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         "Next →"
                     </button>
                 </div>
-                <div class="eqs-cards">{cards}</div>
+                <div class="eqs-cards" node_ref=cards_box>{cards}</div>
                 {move || load_error.get().map(|e| view! {
                     <p class="readout small">{format!("(live numbers unavailable: {e})")}</p>
                 })}

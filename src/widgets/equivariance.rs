@@ -7,6 +7,7 @@
 
 use std::f64::consts::PI;
 
+use crate::number::{sig, subscript, superscript};
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::so3::{
@@ -22,6 +23,7 @@ use wasm_bindgen::JsCast;
 use super::canvas::{Frame, Painter};
 use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{default_view, Camera};
 
@@ -140,7 +142,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let sphere = NodeRef::<html::Canvas>::new();
     let bars_painter = StoredValue::new_local(Painter::new(bars, dpr, move |f| {
         let lv = l.get_untracked();
-        let (left, right) = (format!("Y_{lv}(R x)"), format!("D^{lv}(R) Y_{lv}(x)"));
+        let (y, d) = (subscript(lv as i32), superscript(lv as i32));
+        let (left, right) = (format!("Y{y}(Rx)"), format!("D{d}(R) Y{y}(x)"));
         eq.try_with_value(|e| {
             draw_plot(f, |area, st| {
                 draw_bar_pair(area, &e.y_rx, &e.dy, (&left, &right), st)
@@ -237,15 +240,16 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="equivariance" title="Equivariance of spherical harmonics" notices=notices state=state height=900>
             <p class="convention">"e3nn convention (y polar, R = Ry(α) Rx(β) Ry(γ)), integral normalisation; Y is evaluated at x/|x|. The bars are the 2l+1 components m = −l..l."</p>
             <p class="readout" data-testid="equivariance-error" data-value=move || format!("{:e}", error.get())>
-                <strong>{move || format!("max |Y(Rx) − D(R)Y(x)| = {:.1e}", error.get())}</strong>
-                <span class="small">" (double precision: ~1e-16 means equal)"</span>
+                <span inner_html=prose("$max |Y_l(Rx) − D^l(R) Y_l(x)|$ = ")></span>
+                <strong>{move || sig(error.get(), 2)}</strong>
+                <span class="small">" (in double precision, about 10⁻¹⁶ means equal)"</span>
             </p>
             {move || vec_notice.get().map(|n| view! { <p class="widget-notice" role="status">{n}</p> })}
-            <canvas node_ref=bars class="plot bars" aria-label="Bar charts of Y_l(Rx) and D^l(R) Y_l(x)"></canvas>
+            <canvas node_ref=bars class="plot bars" role="img" aria-label=move || format!("Bar charts of the {} components of Y(Rx) and D(R) Y(x); they agree to {}", 2 * l.get() + 1, sig(error.get(), 2))></canvas>
             <div class="legend"><span><span class="swatch pos"></span>"positive"</span><span><span class="swatch neg"></span>"negative"</span></div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=blocks class="plot blocks" aria-label="Block-diagonal Wigner D matrix"></canvas>
+                    <canvas role="img" node_ref=blocks class="plot blocks" aria-label="Block-diagonal Wigner D matrix"></canvas>
                 </div>
                 <div class="widget-readout">
                     <fieldset class="ctl-group">
@@ -274,7 +278,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <fieldset class="ctl-group">
                         <legend>"vector x (drag on the sphere or type)"</legend>
                         <div class="widget-row">
-                            <canvas node_ref=sphere class="view3d picker" tabindex="0"
+                            <canvas role="img" node_ref=sphere class="view3d picker" tabindex="0"
                                 aria-label="Direction of x: drag to move it; the orange dot is R x"
                                 on:pointerdown=move |ev| {
                                     if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {

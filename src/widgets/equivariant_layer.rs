@@ -17,6 +17,7 @@
 //! the relative coordinates r_j − r_i of each atom's four nearest neighbours (nearest first; the
 //! order is fixed once, distances do not change under rotation), zero-padded for small molecules.
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::nn::{
@@ -33,7 +34,7 @@ use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -571,7 +572,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         };
         view! {
             <figure class="nn-figure">
-                <canvas node_ref=canvases[side] class="view3d" tabindex="0"
+                <canvas role="img" node_ref=canvases[side] class="view3d" tabindex="0"
                     aria-label=format!("{caption}: drag to rotate the molecule in both views; arrow keys rotate when focused")
                     on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                     on:pointermove=move |ev| {
@@ -598,7 +599,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         data-value=move || { let o = readout.get(); format!("{:e}", if side == 0 { o.layer } else { o.mlp }) }
                         data-compute-ms=move || format!("{:.3}", readout.get().ms)>
                         {what}" = "
-                        <strong>{move || { let o = readout.get(); format!("{:.1e}", if side == 0 { o.layer } else { o.mlp }) }}</strong>
+                        <strong>{move || { let o = readout.get(); sig(if side == 0 { o.layer } else { o.mlp }, 2) }}</strong>
                         <span class="small">{note}</span>
                     </p>
                 </figcaption>
@@ -660,7 +661,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 {side_view(1)}
             </div>
             <p class="readout small" data-testid="layer-info">{info}</p>
-            <p class="readout small">{move || format!("both models and the check on the rotated molecule: {:.2} ms per rotation", readout.get().ms)}</p>
+            <DevNotes>
+                <p class="readout small">{move || format!("both models and the check on the rotated molecule: {:.2} ms per rotation", readout.get().ms)}</p>
+            </DevNotes>
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>
@@ -676,7 +679,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 <fieldset class="ctl-group">
                     <legend>"the layer"</legend>
                     {int_slider("l_max of Y", 1, 3, |s| s.lmax, |s, v| s.lmax = v)}
-                    <RangeSlider label="r_cut" min=2.0 max=6.0 step=0.1 format=|v| format!("{v:.1} Å")
+                    <RangeSlider label="$r_{cut}$" min=2.0 max=6.0 step=0.1 format=|v| format!("{v:.1} Å")
                         value=Signal::derive(move || setup.get().rcut)
                         on_input=move |v: f64| {
                             let mut s = setup.get_untracked();

@@ -20,7 +20,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::params::Params;
 use crate::util::fetch_text;
 use multiace_core::multiace::{
@@ -277,17 +277,22 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .map(|(k, v)| format!("{k} = {v}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let data_line = format!("Data: {split}, {}", d.level_of_theory);
+        let files = (!d.train.is_empty()).then(|| (d.train.clone(), d.test.clone()));
+        let (description, command) = (exp.description.clone(), exp.command.clone());
         Some(view! {
             {banner}
             <div class="exp-source" data-testid="exp-source">
-                <p class="readout small">{exp.description.clone()}</p>
-                <p class="readout small">
-                    {format!("Data: {split}, {}", d.level_of_theory)}
-                    {(!d.train.is_empty()).then(|| view! { " (" <code>{d.train.clone()}</code> ", " <code>{d.test.clone()}</code> ")" })}
-                </p>
-                <p class="readout small">"Command: "<code data-testid="exp-command">{exp.command.clone()}</code></p>
-                <p class="readout small" data-testid="exp-versions">{format!("Versions: {versions}")}</p>
-                {(!settings.is_empty()).then(|| view! { <p class="readout small">{format!("Same for every run: {settings}")}</p> })}
+                <DevNotes>
+                    <p class="readout small">{description}</p>
+                    <p class="readout small">
+                        {data_line}
+                        {files.map(|(train, test)| view! { " (" <code>{train}</code> ", " <code>{test}</code> ")" })}
+                    </p>
+                    <p class="readout small">"Command: "<code data-testid="exp-command">{command}</code></p>
+                    <p class="readout small" data-testid="exp-versions">{format!("Versions: {versions}")}</p>
+                    {(!settings.is_empty()).then(|| view! { <p class="readout small">{format!("Same for every run: {settings}")}</p> })}
+                </DevNotes>
             </div>
         })
     };
@@ -436,7 +441,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </div>
             </div>
             <div class="exp-plot-wrap" class:hidden=move || !loaded()>
-                <canvas node_ref=canvas class="plot exp-plot" tabindex="0" data-testid="exp-plot"
+                <canvas role="img" node_ref=canvas class="plot exp-plot" tabindex="0" data-testid="exp-plot"
                     data-metric=move || metric.get().key()
                     aria-label=move || format!("{} against the correlation order ν, one line per number of layers T. Arrow keys select a run; E and F switch the metric.", metric.get().axis())
                     on:pointermove=on_plot_move on:click=on_plot_click on:keydown=on_plot_key></canvas>

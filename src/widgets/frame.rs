@@ -119,3 +119,15 @@ pub fn WidgetFrame(
         </div>
     }
 }
+
+/// Notes for developers and for checking the numbers (timings, commands, versions): folded away
+/// so the widget reads like a figure, one click from anyone who wants them.
+#[component]
+pub fn DevNotes(children: Children) -> impl IntoView {
+    view! {
+        <details class="dev-notes">
+            <summary>"How this was computed"</summary>
+            {children()}
+        </details>
+    }
+}

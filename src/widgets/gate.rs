@@ -13,6 +13,7 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::nn::{Activation, Gate};
@@ -308,7 +309,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         };
         view! {
             <figure class="nn-figure">
-                <canvas node_ref=canvases[col] class="view3d" tabindex="0"
+                <canvas role="img" node_ref=canvases[col] class="view3d" tabindex="0"
                     aria-label=format!("{caption}: drag to rotate the input of both columns; arrow keys rotate when focused")
                     on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                     on:pointermove=move |ev| {
@@ -328,7 +329,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="readout" data-testid=testid
                         data-value=move || { let e = errors.get(); format!("{:e}", if col == 0 { e.relu } else { e.gate }) }>
                         "max |f(Rx) − D(R) f(x)| = "
-                        <strong>{move || { let e = errors.get(); format!("{:.1e}", if col == 0 { e.relu } else { e.gate }) }}</strong>
+                        <strong>{move || { let e = errors.get(); sig(if col == 0 { e.relu } else { e.gate }, 2) }}</strong>
                         <span class="small">{format!(" ({what})")}</span>
                     </p>
                 </figcaption>

@@ -12,6 +12,7 @@
 use std::f64::consts::{PI, TAU};
 use std::ops::Range;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::ace::{AceBasis, AceSpec, Evaluator, NeighbourTerm, RadialBasis, RadialKind};
@@ -21,6 +22,7 @@ use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
@@ -239,7 +241,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let drag = drags[e];
         view! {
             <figure class="env-figure">
-                <canvas node_ref=canvases[e] class="view3d" tabindex="0"
+                <canvas role="img" node_ref=canvases[e] class="view3d" tabindex="0"
                     aria-label=format!("Environment {}: drag to rotate both environments; arrow keys rotate when focused", NAMES[e])
                     on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                     on:pointermove=move |ev| {
@@ -282,7 +284,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             2 => ("ν = 2 (power spectrum)", if pair.differ(2) { "different" } else { "the same for I and II: the power spectrum cannot tell them apart" }),
                             _ => ("ν = 3 (bispectrum)", if pair.differ(3) { "different: the bispectrum tells them apart" } else { "the same (it needs l ≥ 2 to see the triangles: raise l_max)" }),
                         };
-                        (format!("{d:e}"), format!("{what}, {n} invariants: {verdict}"), format!("largest |B_I − B_II| = {d:.1e}"))
+                        (format!("{d:e}"), format!("{what}, {n} invariants: {verdict}"), format!("largest |B_I − B_II| = {}", sig(d, 2)))
                     })
                 })
                 .flatten()
@@ -309,7 +311,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {nu_line(2, "incompleteness-nu2")}
             {nu_line(3, "incompleteness-nu3")}
             {nu_line(1, "incompleteness-nu1")}
-            <canvas node_ref=plot class="plot env-bars" aria-label="The ν = 2 and ν = 3 invariants of both environments as paired bars, with their differences"></canvas>
+            <canvas role="img" node_ref=plot class="plot env-bars" aria-label="The ν = 2 and ν = 3 invariants of both environments as paired bars, with their differences"></canvas>
             <div class="legend">
                 <span><span class="swatch" style=format!("background:{}", ENV_COLORS.0)></span>"environment I"</span>
                 <span><span class="swatch" style=format!("background:{}", ENV_COLORS.1)></span>"environment II"</span>
@@ -317,15 +319,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             </div>
             <div class="widget-controls">
                 <fieldset class="ctl-group">
-                    <legend>"invariants (one species, Bessel n_max = 2, r_cut = 4 Å); r deforms both environments"</legend>
+                    <legend inner_html=prose("invariants (one species, Bessel $n_{max}$ = 2, $r_{cut}$ = 4 Å); $r$ deforms both environments")></legend>
                     <label class="ctl">
-                        <span class="ctl-name">"l_max"</span>
+                        <span class="ctl-name" inner_html=prose("$l_{max}$")></span>
                         <input type="range" min="0" max="6" step="1" prop:value=move || lmax.get().to_string()
                             on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { lmax.set(v.min(6)); } }
                             on:change=move |_| save() />
                         <span class="ctl-value">{move || lmax.get().to_string()}</span>
                     </label>
-                    <RangeSlider label="r" min=1.0 max=3.0 step=0.05 format=|v| format!("{v:.2} Å")
+                    <RangeSlider label="$r$" min=1.0 max=3.0 step=0.05 format=|v| format!("{v:.2} Å")
                         value=Signal::derive(move || radius.get())
                         on_input=move |v: f64| radius.set(v.clamp(1.0, 3.0))
                         on_change=move |_| save() />

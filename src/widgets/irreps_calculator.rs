@@ -18,6 +18,7 @@ use multiace_core::nn::{NnError, TensorProduct};
 use multiace_core::so3::{Irrep, Irreps};
 
 use super::frame::{write_url, WidgetFrame};
+use super::message::for_reader;
 use super::params::{encode, Params};
 
 const DEFAULT_A: &str = "2x0e+1x1o";
@@ -378,7 +379,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     on:input=move |ev| sig.set(event_target_value(&ev))
                     on:change=move |_| save() />
                 {move || err.get().map(|e| view! {
-                    <p class="widget-error" role="alert" data-testid="tp-error" data-input=field.key()>{e}</p>
+                    <p class="widget-error" role="alert" data-testid="tp-error" data-input=field.key()>{for_reader(&e)}</p>
                 })}
             </div>
         }

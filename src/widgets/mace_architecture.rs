@@ -13,6 +13,7 @@
 
 use std::rc::Rc;
 
+use crate::number::sig;
 use leptos::prelude::*;
 use multiace_core::mace::{EvalOptions, LayerSummary, MaceModel, ModelSummary};
 use multiace_core::so3::{Irreps, Parity};
@@ -20,8 +21,9 @@ use multiace_core::structure::{atomic_number, Structure};
 use wasm_bindgen::JsCast;
 
 use super::controls::{molecule_select, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::math_label::{math, prose};
 use super::params::Params;
 use super::upload::{upload_control_checked, upload_label};
 use super::view3d::molecule::{builtin_xyz, first_frame};
@@ -64,103 +66,6 @@ pub(super) fn now_ms() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
-/// Words set upright in [`math`] (names of functions and labels, not products of variables).
-const UPRIGHT: [&str; 10] = [
-    "Linear", "MLP", "max", "avg", "sin", "SiLU", "sc", "in", "out", "hidden",
-];
-
-/// A small math notation turned into HTML: `x_i`, `x_{ij}`, `x^2`, `x^{(t)}` become `<sub>` /
-/// `<sup>` (nested braces allowed); letters (Latin, or Greek, with any combining accent such as
-/// r̂ or h̃) are set in italics as in TeX, except capital Greek and the words of [`UPRIGHT`];
-/// everything else is escaped text.
-pub(super) fn math(s: &str) -> String {
-    fn escape(c: char, out: &mut String) {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    fn letter(c: char) -> bool {
-        c.is_ascii_alphabetic() || ('α'..='ω').contains(&c) || ('Α'..='Ω').contains(&c)
-    }
-    fn mark(c: char) -> bool {
-        ('\u{300}'..='\u{36f}').contains(&c) || c == '′' || c == '″'
-    }
-    fn group(chars: &[char], mut i: usize, out: &mut String) -> usize {
-        // one character (with its accents), or a {…} group with balanced braces
-        match chars.get(i) {
-            Some('{') => {
-                let mut depth = 1;
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() {
-                    match chars[i] {
-                        '{' => depth += 1,
-                        '}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                let inner: String = chars[start..i.min(chars.len())].iter().collect();
-                out.push_str(&math(&inner));
-                i + 1
-            }
-            Some(_) => {
-                let mut j = i + 1;
-                while j < chars.len() && mark(chars[j]) {
-                    j += 1;
-                }
-                let one: String = chars[i..j].iter().collect();
-                out.push_str(&math(&one));
-                j
-            }
-            None => i,
-        }
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() * 2);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '_' || c == '^' {
-            let tag = if c == '_' { "sub" } else { "sup" };
-            out.push_str(&format!("<{tag}>"));
-            i = group(&chars, i + 1, &mut out);
-            out.push_str(&format!("</{tag}>"));
-        } else if letter(c) {
-            // a run of letters (accents included): one letter is a variable, more are a word
-            let mut j = i;
-            while j < chars.len() && (letter(chars[j]) || (j > i && mark(chars[j]))) {
-                j += 1;
-            }
-            let run: String = chars[i..j].iter().collect();
-            let italic = !UPRIGHT.contains(&run.as_str()) && !('Α'..='Ω').contains(&c);
-            if italic {
-                out.push_str("<i>");
-            }
-            for &ch in &chars[i..j] {
-                escape(ch, &mut out);
-            }
-            if italic {
-                out.push_str("</i>");
-            }
-            i = j;
-        } else {
-            escape(c, &mut out);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Irreps as HTML that may break after each `+`.
 fn irreps_html(s: &str) -> String {
     s.split('+')
@@ -171,28 +76,6 @@ fn irreps_html(s: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("+<wbr>")
-}
-
-/// Text with math between `$…$`: the math parts through [`math`], the rest escaped as is.
-pub(super) fn prose(s: &str) -> String {
-    s.split('$')
-        .enumerate()
-        .map(|(k, part)| {
-            if k % 2 == 1 {
-                math(part)
-            } else {
-                part.replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;")
-                    .replace('"', "&quot;")
-            }
-        })
-        .collect()
-}
-
-/// A label without the math markup, for `aria-label`.
-fn plain(s: &str) -> String {
-    s.replace('_', " ").replace(['{', '}', '^', '$'], "")
 }
 
 /// "[9, 144]".
@@ -611,7 +494,7 @@ fn panel(a: &Arch, id: BlockId, live: Option<&Live>) -> Panel {
                 });
             }
             (
-                format!("N(i) = {{ j ≠ i : |r_{{ij}}| < r_{{max}} }},   r_{{ij}} = r_i − r_j   (r_{{max}} = {} Å)", s.r_max),
+                math(&format!("N(i) = \\{{ j ≠ i : |r_{{ij}}| < r_{{max}} \\}},   r_{{ij}} = r_i − r_j   (r_{{max}} = {} Å)", s.r_max)),
                 "Every ordered pair of atoms closer than the cutoff is an edge $j → i$ that carries a message; the edge vector is mace-torch's $r_i − r_j$, from the neighbour to the centre.".to_string(),
                 vec![
                     row("positions $r$", "", nn(3)),
@@ -824,7 +707,7 @@ fn panel(a: &Arch, id: BlockId, live: Option<&Live>) -> Panel {
                     more,
                     summary: vec![
                         ("max $|F_a|$ (eV/Å)".into(), format!("{max:.4}")),
-                        ("$|Σ_a F_a|$ (eV/Å; zero: $E$ does not change under translation)".into(), format!("{tot:.1e}")),
+                        ("$|Σ_a F_a|$ (eV/Å; zero: $E$ does not change under translation)".into(), sig(tot, 2)),
                     ],
                 });
             }
@@ -1025,18 +908,11 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let live_ok = move || live.get().and_then(Result::ok);
     let block_button = move |id: BlockId| {
-        let aria = move || {
-            let a = arch.get()?;
-            let (t, d) = label(&a, id, live_ok().as_ref());
-            let layer = if id.kind.per_layer() {
-                format!("layer {}: ", id.layer)
-            } else {
-                String::new()
-            };
-            Some(plain(&format!(
-                "{layer}{t}, {d}: show its equation and tensor shapes"
-            )))
-        };
+        // The button is named by what it shows (axe: label-content-name-mismatch); only the layer,
+        // which the stage title shows once for all its blocks, is added for screen readers.
+        let layer = id.kind.per_layer().then(
+            || view! { <span class="visually-hidden">{format!("layer {}: ", id.layer)}</span> },
+        );
         let text = move || {
             arch.get()
                 .map(|a| label(&a, id, live_ok().as_ref()))
@@ -1047,12 +923,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 data-block=id.slug()
                 aria-pressed=move || (selected.get() == id).to_string()
                 tabindex=move || if selected.get() == id { "0" } else { "-1" }
-                aria-label=aria
                 on:click=move |ev| {
                     select(id);
                     reveal_panel(&ev);
                 }
                 on:keydown=on_key>
+                {layer}
                 <span class="arch-label" inner_html=move || prose(&text().0)></span>
                 <span class="arch-shape">{move || text().1}</span>
             </button>
@@ -1201,10 +1077,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             view! { <p class="widget-error" role="alert" data-testid="arch-eval-error">{e}</p> }
         });
         Some(view! {
-            <div class="arch-panel" role="region" aria-live="polite" aria-label="the selected block"
+            <div class="arch-panel" role="region" tabindex="0" aria-live="polite" aria-label="the selected block"
                 data-testid="arch-panel" data-block=id.slug()>
                 <h4 class="arch-panel-title" inner_html=prose(&pn.title)></h4>
-                <p class="arch-eq" data-testid="arch-equation" inner_html=pn.equation></p>
+                <p class="arch-eq" data-testid="arch-equation" tabindex="0" inner_html=pn.equation></p>
                 <p class="arch-explain" inner_html=prose(&pn.explain)></p>
                 {err}
                 <table class="counts arch-shapes" data-testid="arch-shapes">
@@ -1219,14 +1095,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let model_line = move || {
         let a = arch.get()?;
         let s = &a.summary;
-        let lv = live.get();
-        let timing = lv
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .map(|l| format!(" · energy and forces of {} atoms in {:.2} ms", l.n(), l.ms))
-            .unwrap_or_default();
         Some(format!(
-            "{}: elements {}, r_max = {} Å, {} Bessel functions (p = {}), Y up to l = {}, {} layer(s), ν = {}{timing}",
+            "{}: elements {}, $r_{{max}}$ = {} Å, {} Bessel functions ($p$ = {}), $Y$ up to $l$ = {}, {} layer{}, $ν$ = {}",
             s.model_class,
             s.elements,
             s.r_max,
@@ -1234,6 +1104,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             s.polynomial_p,
             s.sh_lmax,
             s.layers.len(),
+            if s.layers.len() == 1 { "" } else { "s" },
             s.layers
                 .iter()
                 .map(|l| l.correlation.to_string())
@@ -1244,7 +1115,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     view! {
         <WidgetFrame name="mace-architecture" title="The MACE model, block by block" notices=notices state=state height=1100>
-            <p class="convention">"Click a block (or Tab to the diagram, move with the arrow keys, Home and End) to see its equation and the shapes of its tensors for the current molecule: N atoms, E directed edges within r_max. Blue: per edge; green: per atom; orange: the product basis; purple: energy and forces."</p>
+            <p class="convention" inner_html=prose("Click a block (or Tab to the diagram, move with the arrow keys, Home and End) to see its equation and the shapes of its tensors for the current molecule: $N$ atoms, $E$ directed edges within $r_{max}$. Blue: per edge; green: per atom; orange: the product basis; purple: energy and forces.")></p>
             {move || {
                 (arch.get().is_none() && load_error.get().is_none()).then(|| view! {
                     <p class="readout small" data-testid="model-loading" role="status">"loading model…"</p>
@@ -1258,9 +1129,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 data-edges=move || live.get().and_then(Result::ok).map(|l| l.edges.to_string())
                 data-atoms=move || live.get().and_then(Result::ok).map(|l| l.n().to_string())
                 data-energy=move || live.get().and_then(Result::ok).map(|l| format!("{:e}", l.energy))
-                data-compute-ms=move || live.get().and_then(Result::ok).map(|l| format!("{:.3}", l.ms))>
-                {model_line}
+                data-compute-ms=move || live.get().and_then(Result::ok).map(|l| format!("{:.3}", l.ms))
+                inner_html=move || model_line().map(|l| prose(&l))>
             </p>
+            <DevNotes>
+                <p class="readout small">{move || live.get().and_then(Result::ok).map(|l| format!("energy and forces of {} atoms in {:.2} ms", l.n(), l.ms))}</p>
+            </DevNotes>
             <div class="widget-controls">
                 <label class="ctl">
                     <span class="ctl-name">"molecule"</span>

@@ -13,6 +13,7 @@
 
 use std::rc::Rc;
 
+use crate::number::quantity;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::mace::{EvalOptions, MaceModel, MaceWorkspace};
@@ -24,8 +25,9 @@ use super::arrows;
 use super::bars;
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
-use super::frame::{write_url, WidgetFrame};
+use super::frame::{write_url, DevNotes, WidgetFrame};
 use super::mace_model::{load_shipped_model, model_upload_control};
+use super::math_label::prose;
 use super::molecules::MoleculeChoices;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
@@ -772,7 +774,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     view! {
         <WidgetFrame name="mace-energy" title="MACE energy and forces, live" notices=notices state=state height=960>
-            <p class="convention">"The book's MACE model (trained on GFN2-xTB ethanol; elements H, C, O) evaluated in the page at every change. Arrows: forces F = −∂E/∂r. Colours: site energies E_i − E0(z_i), the model's share of the energy per atom."</p>
+            <p class="convention" inner_html=prose("The book's MACE model (trained on GFN2-xTB ethanol; elements H, C, O) evaluated in the page at every change. Arrows: forces $F = −∂E/∂r$. Colours: site energies $E_i − E_0(z_i)$, the model's share of the energy per atom.")></p>
             {move || {
                 if let Some(e) = model_error.get() {
                     Some(view! { <p class="widget-error" role="alert" data-testid="model-load-error">{e}</p> }.into_any())
@@ -785,12 +787,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || change_error.get().map(|e| view! { <p class="widget-notice" role="status">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=canvas class="view3d mace-energy-view" tabindex="0"
-                        aria-label="Molecule with force arrows: drag an atom to move it, drag elsewhere to rotate; when focused: Tab or 0–9 select an atom, W A S D (or shift+arrows) move it in the screen plane, Q and E towards and away from you, arrows rotate, R rotates at random, Home resets, Escape leaves"
+                    <canvas role="img" node_ref=canvas class="view3d mace-energy-view" tabindex="0"
+                        aria-label=move || format!("{}: the molecule{} with its force arrows, atoms coloured by site energy. Drag an atom to move it,",
+                            readout.get().map_or("MACE energy and forces".into(), |o| format!("E = {:.4} eV, largest force {:.3} eV/Å", o.energy, o.fmax)),
+                            if molecule.get() == UPLOAD { String::new() } else { format!(" ({})", molecule.get()) })
+                            + " drag elsewhere to rotate; when focused: Tab or 0–9 select an atom, W A S D (or shift+arrows) move it in the screen plane, Q and E towards and away from you, arrows rotate, R rotates at random, Home resets, Escape leaves"
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
                     <div class="legend mace-legend" data-testid="energy-legend">
-                        <span>"site energy E_i − E0"</span>
+                        <span inner_html=prose("site energy $E_i − E_0$")></span>
                         <span class="mace-ramp-end">{move || format!("−{}", fmt_f64(readout.get().map_or(0.5, |o| o.colour_scale)))}</span>
                         <span class="mace-ramp" aria-hidden="true"></span>
                         <span class="mace-ramp-end">{move || format!("+{} eV", fmt_f64(readout.get().map_or(0.5, |o| o.colour_scale)))}</span>
@@ -836,13 +841,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                                 let (e_scale, f_scale) = readout.get().map_or((1.0, 1.0), |o| (o.energy.abs().max(1.0), o.fmax.max(1.0)));
                                 let ok = de <= PASS * e_scale && df <= PASS * f_scale;
                                 view! {
-                                    <p class="readout">"|E(Rx) − E(x)| = "<strong>{format!("{de:.1e} eV")}</strong></p>
-                                    <p class="readout">"max |F(Rx) − R F(x)| = "<strong>{format!("{df:.1e} eV/Å")}</strong></p>
+                                    <p class="readout">"|E(Rx) − E(x)| = "<strong>{quantity(de, 2, "eV")}</strong></p>
+                                    <p class="readout">"max |F(Rx) − R F(x)| = "<strong>{quantity(df, 2, "eV/Å")}</strong></p>
                                     <p class="readout small">
                                         {if ok {
-                                            view! { <span class="check-ok">"✓ both below 1e-11 of |E| and of the largest |F|: "</span> }.into_any()
+                                            view! { <span class="check-ok">"✓ both below 10⁻¹¹ of |E| and of the largest |F|: "</span> }.into_any()
                                         } else {
-                                            view! { <span class="widget-error">"✗ above 1e-11 of |E| or of the largest |F|: "</span> }.into_any()
+                                            view! { <span class="widget-error">"✗ above 10⁻¹¹ of |E| or of the largest |F|: "</span> }.into_any()
                                         }}
                                         "the energy is invariant and the forces turn with the molecule, to double-precision rounding."
                                     </p>
@@ -854,10 +859,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         }}
                     </div>
                     {move || eval_error.get().map(|e| view! { <p class="widget-error" role="alert" data-testid="energy-error">{e}</p> })}
-                    <p class="readout small" data-testid="energy-timing">{move || readout.get().map(|o| format!(
-                        "{} evaluation{} of energy and forces in {:.2} ms",
-                        o.evals, if o.evals == 1 { "" } else { "s" }, o.eval_ms
-                    ))}</p>
+                    <DevNotes>
+                        <p class="readout small" data-testid="energy-timing">{move || readout.get().map(|o| format!(
+                            "{} evaluation{} of energy and forces in {:.2} ms",
+                            o.evals, if o.evals == 1 { "" } else { "s" }, o.eval_ms
+                        ))}</p>
+                    </DevNotes>
                 </div>
             </div>
             <div class="widget-controls">

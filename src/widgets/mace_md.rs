@@ -718,7 +718,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=canvas3d class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"
                         aria-label="The molecule in motion: drag to rotate the view; when focused, space plays or pauses, arrow keys rotate, Escape leaves"
                         on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                         on:pointermove=move |ev| {

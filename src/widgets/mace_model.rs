@@ -26,6 +26,7 @@ use multiace_core::mace::MaceModel;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
+use super::message::for_reader;
 use crate::util::fetch_bytes;
 
 /// Where the shipped model lives, relative to the site's base path.
@@ -162,7 +163,7 @@ pub fn model_upload_control(on_load: Callback<Rc<MaceModel>, ()>) -> impl IntoVi
                 Some(Err(e)) => Some(
                     view! {
                         <p class="widget-error" role="alert" data-testid="model-error">
-                            {e}" — the previous model is kept."
+                            {for_reader(&e)}" — the previous model is kept."
                         </p>
                     }
                     .into_any(),

@@ -29,6 +29,8 @@ mod mace_architecture;
 mod mace_energy;
 mod mace_md;
 mod mace_model;
+mod math_label;
+mod message;
 mod molecules;
 mod neighbour_density;
 mod orbit;

@@ -14,6 +14,7 @@
 
 use std::sync::OnceLock;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::ace::{
@@ -28,6 +29,7 @@ use super::bars::{self, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::{fmt_f64, Params};
 use super::upload::{upload_control, upload_label};
@@ -702,7 +704,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             {move || analysis.with(|a| a.error.clone()).map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=mol_canvas class="view3d" tabindex="0"
+                    <canvas role="img" node_ref=mol_canvas class="view3d" tabindex="0"
                         aria-label="Molecule: drag to rotate, click an atom to make it the centre; arrow keys rotate when focused; Escape leaves"
                         on:pointerdown=on_mol_down on:pointermove=move |ev| rotate(&ev) on:pointerup=on_mol_up
                         on:pointercancel=move |ev| { drag.try_update_value(|d| d.up(&ev)); press.set_value(None); }
@@ -710,7 +712,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="widget-hint">"Drag (or touch) to rotate · click or tap an atom to centre on it · dashed circle: the cutoff sphere"</p>
                 </div>
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=density_canvas class="view3d density" tabindex="0"
+                    <canvas role="img" node_ref=density_canvas class="view3d density" tabindex="0"
                         aria-label="Angular density of the neighbours and its truncated expansion: drag to rotate"
                         on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                         on:pointermove=move |ev| rotate(&ev)
@@ -723,25 +725,25 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span>"dots: neighbour directions"</span>
                     </div>
                     <p class="readout" data-testid="nd-truncation-error"
-                        data-value=move || analysis.with(|a| format!("{:e}", a.max_error))>
-                        {move || analysis.with(|a| {
+                        data-value=move || analysis.with(|a| format!("{:e}", a.max_error))
+                        inner_html=move || analysis.with(|a| {
                             let rel = if a.vmax > 0.0 { a.max_error / a.vmax } else { 0.0 };
-                            format!("max |ρ − ρ_(l≤{})| on the grid = {:.3e} ({:.1} % of max ρ)", lmax.get(), a.max_error, 100.0 * rel)
-                        })}
+                            prose(&format!("$max |ρ − ρ_{{l≤{}}}|$ on the grid = {} ({:.1} % of $max ρ$)", lmax.get(), sig(a.max_error, 4), 100.0 * rel))
+                        })>
                     </p>
                 </div>
             </div>
-            <p class="readout small">"neighbours (weight w = f_cut(r)): " {neighbour_list_view}</p>
+            <p class="readout small"><span inner_html=prose("neighbours (weight $w = f_{cut}(r)$): ")></span>{neighbour_list_view}</p>
             <div class="readout-block">
-                <span class="readout-label">{move || analysis.with(|a| format!(
-                    "atomic basis A_(z n l m) of the centre: Bessel, n_max = {A_NMAX}, l ≤ {} — {} species × {A_NMAX} × {} = {} numbers{}",
+                <span class="readout-label" inner_html=move || analysis.with(|a| prose(&format!(
+                    "atomic basis $A_{{znlm}}$ of the centre: Bessel, $n_{{max}}$ = {A_NMAX}, $l ≤ {}$ — {} species × {A_NMAX} × {} = {} numbers{}",
                     a.a_lmax,
                     a.a_species.len(),
                     (a.a_lmax + 1) * (a.a_lmax + 1),
                     a.a.len(),
-                    if lmax.get() > A_LMAX_CAP { " (l capped at 6 for the bars)" } else { "" }
-                ))}</span>
-                <canvas node_ref=bars_canvas class="plot bars" aria-label="Bars of the atomic basis, grouped by species and n; within a group l and m increase to the right"></canvas>
+                    if lmax.get() > A_LMAX_CAP { " ($l$ capped at 6 for the bars)" } else { "" }
+                )))></span>
+                <canvas role="img" node_ref=bars_canvas class="plot bars" aria-label="Bars of the atomic basis, grouped by species and n; within a group l and m increase to the right"></canvas>
                 {move || analysis.with(|a| a.a_error.clone()).map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
                 <p class="widget-hint">"Within each group: l = 0, 1, 1, 1, 2, … (m from −l to l). Blue up: positive; orange down: negative."</p>
             </div>
@@ -766,17 +768,17 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"cutoff, smearing, truncation"</legend>
-                    <RangeSlider label="r_cut" min=RCUT.0 max=RCUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=RCUT.0 max=RCUT.1 step=0.1
                         value=Signal::derive(move || rcut.get())
                         on_input=move |v: f64| rcut.set(v.clamp(RCUT.0, RCUT.1))
                         on_change=move |_| save()
                         format=|v| format!("{v:.1} Å") />
-                    <RangeSlider label="κ" min=KAPPA.0 max=KAPPA.1 step=0.5
+                    <RangeSlider label="$κ$" min=KAPPA.0 max=KAPPA.1 step=0.5
                         value=Signal::derive(move || kappa.get())
                         on_input=move |v: f64| kappa.set(v.clamp(KAPPA.0, KAPPA.1))
                         on_change=move |_| save()
                         format=|v| format!("{v:.1}") />
-                    <RangeSlider label="l_max" min=0.0 max=LMAX as f64 step=1.0
+                    <RangeSlider label="$l_{max}$" min=0.0 max=LMAX as f64 step=1.0
                         value=Signal::derive(move || lmax.get() as f64)
                         on_input=move |v: f64| lmax.set((v.round() as usize).min(LMAX as usize))
                         on_change=move |_| save()

@@ -16,6 +16,7 @@ use plotters_canvas::CanvasBackend;
 use super::canvas::Painter;
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::params::{fmt_f64, Params};
 
 const BASES: [&str; 3] = ["bessel", "chebyshev", "gaussian"];
@@ -29,9 +30,9 @@ fn kind_of(name: &str) -> RadialKind {
 /// What each basis is, in one line (shown under the plot).
 fn describe(name: &str) -> &'static str {
     match name {
-        "chebyshev" => "Chebyshev T_{n−1}(s(r)) of the exponentially scaled distance (λ = 5.25) × cosine envelope ½(1 + cos πr/r_cut): pacemaker's ChebExpCos.",
-        "gaussian" => "Gaussians centred at (n−1)·r_cut/n_max with width r_cut/n_max × cosine envelope.",
-        _ => "√(2/r_cut)·sin(nπr/r_cut)/r × MACE's polynomial envelope (p = 6): mace-torch's BesselBasis × PolynomialCutoff.",
+        "chebyshev" => "Chebyshev $T_{n−1}(s(r))$ of the exponentially scaled distance ($λ$ = 5.25) × cosine envelope $½(1 + cos(πr/r_{cut}))$: pacemaker's ChebExpCos.",
+        "gaussian" => "Gaussians centred at $(n−1) r_{cut}/n_{max}$ with width $r_{cut}/n_{max}$ × cosine envelope.",
+        _ => "$√(2/r_{cut}) sin(nπr/r_{cut})/r$ × MACE's polynomial envelope ($p$ = 6): mace-torch's BesselBasis × PolynomialCutoff.",
     }
 }
 
@@ -155,20 +156,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         hover.set(Some(next.clamp(0.0, r_max)));
     };
 
-    // R_n at the pointer, and at r_cut / 2 for the test hook
+    // R_n and dR_n/dr at the pointer, interleaved. Both are always read out, whether or not the
+    // derivative panel is drawn, so the checkbox changes the plot but not the widget's height.
     let values_at = move |r: f64| -> Vec<f64> {
         basis.with(|b| match b {
             Ok(b) => {
                 let (mut v, mut d) = (vec![0.0; b.n_max()], vec![0.0; b.n_max()]);
                 b.evaluate(r, &mut v, &mut d);
-                if deriv.get() {
-                    v.iter()
-                        .zip(&d)
-                        .flat_map(|(a, b)| [*a, *b])
-                        .collect::<Vec<_>>()
-                } else {
-                    v
-                }
+                v.iter().zip(&d).flat_map(|(a, b)| [*a, *b]).collect()
             }
             Err(_) => Vec::new(),
         })
@@ -184,38 +179,37 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             Err(_) => String::new(),
         })
     };
+    // The read-out always shows the same items (at the pointer, or at r_cut / 2 until the plot
+    // is pointed at), so pointing at the plot does not change the widget's height.
     let readout = move || {
-        let r = hover.get()?;
+        let pointed = hover.get();
+        let r = pointed.unwrap_or_else(|| rcut.get() / 2.0);
         let vals = values_at(r);
         let env = basis.with(|b| b.as_ref().map(|b| b.envelope(r).0).unwrap_or(0.0));
         let n_max = nmax.get();
         let items = (1..=n_max)
             .map(|n| {
                 let c = radial_color(n, n_max);
-                let text = if deriv.get() {
-                    format!(
-                        "R{n} = {}, R{n}′ = {}",
-                        fixed4(vals.get(2 * (n - 1)).copied().unwrap_or(0.0)),
-                        fixed4(vals.get(2 * (n - 1) + 1).copied().unwrap_or(0.0))
-                    )
-                } else {
-                    format!("R{n} = {}", fixed4(vals.get(n - 1).copied().unwrap_or(0.0)))
-                };
+                let text = format!(
+                    "$R_{n}$ = {}, $R′_{n}$ = {}",
+                    fixed4(vals.get(2 * (n - 1)).copied().unwrap_or(0.0)),
+                    fixed4(vals.get(2 * (n - 1) + 1).copied().unwrap_or(0.0))
+                );
                 view! {
                     <span class="rb-item">
                         <span class="swatch" style=format!("background: rgb({}, {}, {})", c.0, c.1, c.2)></span>
-                        {text}
+                        <span inner_html=prose(&text)></span>
                     </span>
                 }
             })
             .collect_view();
-        Some(view! {
-            <p class="readout rb-readout" data-testid="rb-hover" data-r=format!("{r:e}")>
+        view! {
+            <p class="readout rb-readout" data-testid=pointed.map(|_| "rb-hover") data-r=format!("{r:e}")>
                 <strong>{format!("r = {r:.3} Å")}</strong>
                 {format!(" · envelope {env:.4} · ")}
                 {items}
             </p>
-        })
+        }
     };
     let legend = move || {
         let n_max = nmax.get();
@@ -223,7 +217,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .map(|n| {
                 let c = radial_color(n, n_max);
                 view! {
-                    <span><span class="swatch" style=format!("background: rgb({}, {}, {})", c.0, c.1, c.2)></span>{format!("R{n}")}</span>
+                    <span><span class="swatch" style=format!("background: rgb({}, {}, {})", c.0, c.1, c.2)></span><span inner_html=prose(&format!("$R_{n}$"))></span></span>
                 }
             })
             .collect_view()
@@ -233,11 +227,15 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="radial-basis" title="Radial basis functions" notices=notices state=state height=640>
             <div class="legend">
                 {legend}
-                <span><span class="swatch dash"></span>"envelope f_cut"</span>
+                <span><span class="swatch dash"></span><span inner_html=prose("envelope $f_{cut}$")></span></span>
             </div>
             <canvas node_ref=canvas class="plot radial" tabindex="0"
-                class:deriv=move || deriv.get()
-                aria-label="Radial functions R_n(r): move the pointer over the plot, or focus it and use the arrow keys, to read values"
+                role="img"
+                aria-label=move || format!(
+                    "Plot of the {} {} radial functions and their cutoff envelope from 0 to r_cut = {:.1} Å{}; point at it, or focus it and use the arrow keys, to read values",
+                    nmax.get(), basis_name.get(), rcut.get(),
+                    if deriv.get() { ", with their derivatives below" } else { "" }
+                )
                 on:pointermove=on_pointer on:pointerdown=on_pointer
                 on:pointerleave=move |ev: web_sys::PointerEvent| {
                     // a finger lifted keeps its read-out; a mouse leaving clears it
@@ -245,13 +243,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 }
                 on:keydown=on_key></canvas>
             {readout}
-            <p class="widget-hint">"Hover (or touch) the plot to read R_n(r) · focus it and use ←/→ · the grey vertical line is r_cut"</p>
-            <p class="convention">{move || describe(basis_name.get())}</p>
+            <p class="widget-hint" inner_html=prose("Hover (or touch) the plot to read $R_n(r)$ · focus it and use ←/→ · the grey vertical line is $r_{cut}$")></p>
+            <p class="convention" inner_html=move || prose(describe(basis_name.get()))></p>
             {move || basis.with(|b| b.as_ref().err().map(|e| view! { <p class="widget-error" role="alert">{e.clone()}</p> }))}
             <p class="readout small" data-testid="rb-values"
                 data-r=move || format!("{:e}", rcut.get() / 2.0)
                 data-values=hook_values>
-                {move || format!("at r = r_cut/2 = {:.3} Å: R_n = ", rcut.get() / 2.0)}
+                <span inner_html=move || prose(&format!("at $r = r_{{cut}}/2$ = {:.3} Å: $R_n$ = ", rcut.get() / 2.0))></span>
                 {move || {
                     let v = hook_values();
                     v.split(',').filter_map(crate::number::parse_f64).map(fixed4).collect::<Vec<_>>().join(", ")
@@ -263,7 +261,6 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <div class="chips" role="radiogroup" aria-label="radial basis">
                         {BASES.iter().map(|b| view! {
                             <button type="button" class="chip" role="radio"
-                                aria-pressed=move || (basis_name.get() == *b).to_string()
                                 aria-checked=move || (basis_name.get() == *b).to_string()
                                 on:click=move |_| { basis_name.set(b); save(); }>{*b}</button>
                         }).collect_view()}
@@ -273,17 +270,17 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             deriv.set(event_target_checked(&ev));
                             save();
                         } />
-                        " show derivatives dR_n/dr"
+                        <span inner_html=prose(" show derivatives $dR_n/dr$")></span>
                     </label>
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"size and cutoff"</legend>
-                    <RangeSlider label="n_max" min=1.0 max=N_MAX as f64 step=1.0
+                    <RangeSlider label="$n_{max}$" min=1.0 max=N_MAX as f64 step=1.0
                         value=Signal::derive(move || nmax.get() as f64)
                         on_input=move |v: f64| nmax.set((v.round() as usize).clamp(1, N_MAX as usize))
                         on_change=move |_| save()
                         format=|v| format!("{}", v.round()) />
-                    <RangeSlider label="r_cut" min=R_CUT.0 max=R_CUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
                         value=Signal::derive(move || rcut.get())
                         on_input=move |v: f64| rcut.set(v.clamp(R_CUT.0, R_CUT.1))
                         on_change=move |_| save()

@@ -29,6 +29,16 @@ fn xyz(name: &str) -> &'static str {
     builtin_xyz(name).unwrap_or_else(|| builtin_xyz("water").unwrap_or_default())
 }
 
+/// The description line (the second line) of a shipped molecule's file.
+fn comment_line(name: &str) -> String {
+    xyz(name)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 const IDENTITY: Mat3 = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
 
 struct Scene {
@@ -288,19 +298,26 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas node_ref=canvas class="view3d" tabindex="0"
-                        aria-label="Molecule viewer: drag to rotate; arrow keys rotate when focused; Escape leaves"
+                        role="img"
+                        aria-label=move || {
+                            let shown = if molecule.get() == UPLOAD { "your molecule" } else { molecule.get() };
+                            let how = if invert.get() { "rotated and inverted by −R" } else { "rotated by R" };
+                            format!("3D view of {shown}, {how} (the matrix beside it); drag to rotate, arrow keys rotate when focused, Escape leaves")
+                        }
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key on:wheel=on_wheel></canvas>
                     <p class="widget-hint">"Drag (or touch) to rotate · click, then arrow keys ±5° · wheel zooms after a click"</p>
-                    <p class="widget-hint">{move || {
+                    <p class="widget-hint rot-note" data-testid="rotation-note">{move || {
                         let name = molecule.get();
                         scene
                             .try_with_value(|s| {
                                 if name == UPLOAD {
                                     return s.uploaded.as_ref().map(|m| m.name.clone());
                                 }
-                                s.molecules.iter().find(|(n, _)| *n == name).map(|(_, m)| match m {
-                                    Ok(m) => m.name.clone(),
+                                s.molecules.iter().find(|(n, _)| *n == name).map(|(n, m)| match m {
+                                    // the file's own comment line: a comment with `key=value`
+                                    // pairs has no free-text name once read as extended XYZ
+                                    Ok(_) => comment_line(n),
                                     Err(e) => e.clone(),
                                 })
                             })
@@ -312,7 +329,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <span class="readout-label">{move || if invert.get() { "matrix −R (improper)" } else { "rotation matrix R" }}</span>
                         <table class="matrix" data-testid="rotation-matrix"><tbody>{matrix_rows}</tbody></table>
                     </div>
-                    <p class="readout">"det = "
+                    <p class="readout rot-det">"det = "
                         <span data-testid="rotation-det">{move || format!("{:.3}", det(&shown.get()) + 0.0)}</span>
                         {move || if invert.get() { " — an improper rotation (rotation × inversion): handedness flips" } else { " — a proper rotation" }}
                     </p>
@@ -325,7 +342,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="readout">"axis–angle: "
                         {move || { let (a, w) = matrix_to_axis_angle(&r.get()); format!("n = ({:.3}, {:.3}, {:.3}), ω = {}", a[0], a[1], a[2], degrees(w)) }}
                     </p>
-                    {move || invert.get().then(|| view! { <p class="readout small">"Shown: −R = P·R with P = −I (parity). Euler angles, quaternion and axis–angle describe R."</p> })}
+                    // kept in the layout when hidden, so the inversion toggle moves nothing
+                    <p class="readout small" class:invisible=move || !invert.get() aria-hidden=move || (!invert.get()).to_string()>
+                        "Shown: −R = P·R with P = −I (parity). Euler angles, quaternion and axis–angle describe R."
+                    </p>
                 </div>
             </div>
             <div class="widget-controls">
@@ -348,7 +368,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <div class="chips">"axis: " {preset("x", PI / 2.0, PI / 2.0)} {preset("y", 0.0, 0.0)} {preset("z", PI / 2.0, 0.0)}</div>
                     {axis_slider(0, "n: θ from y", 0.0, PI)}
                     {axis_slider(1, "n: φ about y", -PI, PI)}
-                    <RangeSlider label="ω" min=-PI max=PI format=degrees
+                    <RangeSlider label="$ω$" min=-PI max=PI format=degrees
                         value=Signal::derive(move || angle.get())
                         on_input=move |v| {
                             angle.set(v);

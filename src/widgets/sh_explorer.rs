@@ -10,6 +10,7 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::so3::{
@@ -22,6 +23,7 @@ use plotters_canvas::CanvasBackend;
 
 use super::canvas::Painter;
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
 use super::orbit::{self, DragTracker};
 use super::params::Params;
 use super::view3d::camera::{compose, default_view, draw_axes, Camera};
@@ -43,9 +45,9 @@ fn norm_of(s: &str) -> Normalization {
 
 fn norm_help(s: &str) -> &'static str {
     match s {
-        "component" => "component: Σ_m Y_lm(r̂)² = 2l+1",
-        "norm" => "norm: Σ_m Y_lm(r̂)² = 1",
-        _ => "integral: ∫ Y_lm² dΩ = 1",
+        "component" => "component: $Σ_m Y_{lm}(r̂)^2 = 2l + 1$",
+        "norm" => "norm: $Σ_m Y_{lm}(r̂)^2 = 1$",
+        _ => "integral: $∫ Y_{lm}^2 dΩ = 1$",
     }
 }
 
@@ -297,18 +299,19 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         <WidgetFrame name="sh-explorer" title="Real spherical harmonics" notices=notices state=state height=720>
             <p class="readout" data-testid="sh-lm" data-l=move || l.get().to_string() data-m=move || m.get().to_string()>
                 <strong>{move || format!("l = {}, m = {}", l.get(), signed(m.get()))}</strong>
-                {move || format!(" · normalisation {}", norm_help(norm.get()))}
+                <span inner_html=move || prose(&format!(" · normalisation {}", norm_help(norm.get())))></span>
             </p>
-            <p class="convention">"e3nn convention: y is the polar axis, r̂ = (sin θ sin φ, cos θ, sin θ cos φ). The surface has radius |Y_lm(r̂)| (scaled to its maximum); colour = sign."</p>
+            <p class="convention" inner_html=prose("e3nn convention: $y$ is the polar axis, $r̂ = (sin θ sin φ, cos θ, sin θ cos φ)$. The surface has radius $|Y_{lm}(r̂)|$ (scaled to its maximum); colour = sign.")></p>
             <div class="legend">
-                <span><span class="swatch pos"></span>"Y > 0"</span>
-                <span><span class="swatch neg"></span>"Y < 0"</span>
-                <span>{move || { let (a, b) = range.get(); format!("range of Y on the sphere: [{a:.4}, {b:.4}]") }}</span>
+                <span><span class="swatch pos"></span><span inner_html=prose("$Y > 0$")></span></span>
+                <span><span class="swatch neg"></span><span inner_html=prose("$Y < 0$")></span></span>
+                <span inner_html=move || { let (a, b) = range.get(); prose(&format!("range of $Y$ on the sphere: [{}, {}]", sig(a, 4), sig(b, 4))) }></span>
             </div>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas node_ref=surface class="view3d" tabindex="0"
-                        aria-label="Surface |Y_lm|: drag to rotate; arrow keys rotate when focused; Escape leaves"
+                        role="img"
+                        aria-label=move || format!("Surface of |Y| for l = {}, m = {}, coloured by sign; drag to rotate, arrow keys rotate when focused, Escape leaves", l.get(), signed(m.get()))
                         on:pointerdown=move |ev| { drag.try_update_value(|d| d.down(&ev)); }
                         on:pointermove=move |ev| {
                             if let Some(dr) = drag.try_update_value(|d| d.moved(&ev, &view_m)).flatten() {
@@ -331,7 +334,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <p class="widget-hint">"Drag (or touch) to rotate · click, then arrow keys · wheel zooms after a click"</p>
                 </div>
                 <div class="widget-canvas-wrap wide">
-                    <canvas node_ref=map class="plot map" aria-label="Map of Y_lm over φ (horizontal) and θ (vertical)"></canvas>
+                    <canvas node_ref=map class="plot map" role="img"
+                        aria-label=move || { let (a, b) = range.get(); format!("Map of Y for l = {}, m = {} over φ (horizontal) and θ (vertical), from {a:.3} to {b:.3}", l.get(), signed(m.get())) }></canvas>
                 </div>
             </div>
             <div class="widget-controls">
@@ -356,7 +360,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             <option value="norm">"norm"</option>
                         </select>
                     </label>
-                    <p class="small">"integral: ∫Y² dΩ = 1 · component: Σ_m Y² = 2l+1 · norm: Σ_m Y² = 1"</p>
+                    <p class="small" inner_html=prose("integral: $∫ Y_{lm}^2 dΩ = 1$ · component: $Σ_m Y_{lm}^2 = 2l + 1$ · norm: $Σ_m Y_{lm}^2 = 1$")></p>
                     <button type="button" class="reset" on:click=move |_| {
                         model.set(IDENTITY);
                         mesh.try_update_value(|ms| ms.zoom = 1.0);

@@ -31,6 +31,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element, File, HtmlInputElement};
 
+use super::message::for_reader;
+
 /// Largest molecule a widget accepts.
 pub const MAX_ATOMS: usize = 2_000;
 /// Largest file read at all (a trajectory of small molecules fits easily; its first frame is used).
@@ -262,7 +264,7 @@ pub fn upload_control_checked(on_load: Callback<Structure, bool>) -> impl IntoVi
                 Status::Failed(e) => Some(
                     view! {
                         <p class="widget-error" role="alert" data-testid="upload-error">
-                            {e}" — the previous molecule is kept."
+                            {for_reader(&e)}" — the previous molecule is kept."
                         </p>
                     }
                     .into_any(),

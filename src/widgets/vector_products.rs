@@ -18,6 +18,7 @@
 
 use std::f64::consts::PI;
 
+use crate::number::sig;
 use leptos::html;
 use leptos::prelude::*;
 use multiace_core::nn::{apply_o3, TensorProduct};
@@ -33,6 +34,8 @@ use super::bars::{self, paired_bars, Strip};
 use super::canvas::{Frame, Painter};
 use super::controls::{radians, RangeSlider};
 use super::frame::{write_url, WidgetFrame};
+use super::math_label::prose;
+use super::message::for_reader;
 use super::orbit::DragTracker;
 use super::params::{fmt_f64, Params};
 use super::view3d::camera::{compose, default_view, draw_axes, key_rotation, Camera};
@@ -832,10 +835,10 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     view! {
         <WidgetFrame name="vector-products" title="The three products of two vectors: 1o ⊗ 1o = 0e + 1e + 2e" notices=notices state=state height=980>
             <p class="convention">"Computed by the core's FullTensorProduct(1x1o, 1x1o) (e3nn 0.4.4, component normalisation). The scene transform is Q = R = Ry(α) Rx(β) Ry(γ), or Q = −R with “invert”; the shown vectors are Qa and Qb."</p>
-            {tp_error.map(|e| view! { <p class="widget-error" role="alert">{e}</p> })}
+            {tp_error.map(|e| view! { <p class="widget-error" role="alert">{for_reader(&e)}</p> })}
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
-                    <canvas node_ref=scene_el class="view3d vp-scene" class:over-tip=move || over_tip.get() tabindex="0"
+                    <canvas role="img" node_ref=scene_el class="view3d vp-scene" class:over-tip=move || over_tip.get() tabindex="0"
                         aria-label="Two unit vectors a and b on a sphere and their cross-product part 1e. Drag a tip to move it, drag elsewhere to rotate the scene; with focus: arrow keys move the selected vector, Shift+arrows rotate the scene, Tab switches from a to b, Escape leaves."
                         on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                         on:pointercancel=on_up on:keydown=on_key></canvas>
@@ -861,13 +864,13 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         {move || format!(" = (a × b)/√2;  |1e|·√2 = sin θ = {:.4}", len(rd().v1) * 2f64.sqrt())}
                     </p>
                     <div class="readout">
-                        <span class="readout-label">"2e part (five numbers, m = −2 … 2; the surface |Σ c_m Y_2m|, blue > 0, orange < 0)"</span>
+                        <span class="readout-label" inner_html=prose("2e part (five numbers, $m = −2 … 2$; the surface $|Σ_m c_m Y_{2m}|$, blue > 0, orange < 0)")></span>
                         <div class="vp-quad-row">
-                            <canvas node_ref=quad_el class="view3d vp-quad" aria-label="The 2e part drawn as an l = 2 surface, with the directions of a and b"></canvas>
+                            <canvas role="img" node_ref=quad_el class="view3d vp-quad" aria-label="The 2e part drawn as an l = 2 surface, with the directions of a and b"></canvas>
                             <strong class="vp-quad-values">{move || fmt_vec(&rd().q2)}</strong>
                         </div>
                     </div>
-                    <canvas node_ref=bars_el class="plot vp-bars" aria-label="The nine components of TP(Qa, Qb) beside those of D(Q) TP(a, b)"></canvas>
+                    <canvas role="img" node_ref=bars_el class="plot vp-bars" aria-label="The nine components of TP(Qa, Qb) beside those of D(Q) TP(a, b)"></canvas>
                     <div class="legend">
                         <span><span class="swatch" style=format!("background:{COL_FG}")></span>"TP(Qa, Qb)"</span>
                         <span><span class="swatch" style=format!("background:{COL_GF}")></span>"D(Q) TP(a, b)"</span>
@@ -876,18 +879,18 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                         <tbody>
                             {["0e", "1e", "2e"].into_iter().enumerate().map(|(l, name)| view! {
                                 <tr><td>{format!("{name}: max |TP(Qa, Qb) − D(Q) TP(a, b)|")}</td>
-                                    <td class="num">{move || format!("{:.1e}", rd().err[l])}</td></tr>
+                                    <td class="num">{move || sig(rd().err[l], 2)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                     <p class="readout" data-testid="vp-equivariance" data-value=move || format!("{:e}", rd().max_err)>
-                        <strong>{move || format!("max |TP(Qa, Qb) − D(Q) TP(a, b)| = {:.1e}", rd().max_err)}</strong>
-                        <span class="small">" (double precision: ~1e-16 means equal)"</span>
+                        <strong>{move || format!("max |TP(Qa, Qb) − D(Q) TP(a, b)| = {}", sig(rd().max_err, 2))}</strong>
+                        <span class="small">" (in double precision, about 10⁻¹⁶ means equal)"</span>
                     </p>
                     <p class="readout" data-testid="vp-parity" data-value=move || format!("{:e}", rd().parity)>
                         {move || format!(
-                            "Invert both inputs (a → −a, b → −b): the 1e part becomes {}, a change of {:.1e}. It does not flip: a pseudovector (parity (−1)·(−1) = +1), while a and b do.",
-                            fmt_vec(&rd().v1_inv), rd().parity
+                            "Invert both inputs (a → −a, b → −b): the 1e part becomes {}, a change of {}. It does not flip: a pseudovector (parity (−1)·(−1) = +1), while a and b do.",
+                            fmt_vec(&rd().v1_inv), sig(rd().parity, 2)
                         )}
                     </p>
                 </div>

@@ -215,7 +215,8 @@ test('radial-basis reads its URL, clamps absurd values with notices, and reads o
   await waitDrawn(page, RB);
   const hook = page.locator('[data-testid=rb-values]');
   assert.equal((await hook.getAttribute('data-values')).split(',').length, 3);
-  assert.equal(await page.locator(`${RB} .chip[aria-pressed="true"]`).innerText(), 'chebyshev');
+  assert.equal(await page.locator(`${RB} .chip[role=radio][aria-checked="true"]`).innerText(), 'chebyshev');
+  assert.equal(await page.locator(`${RB} .chip[aria-pressed]`).count(), 0, 'radios carry aria-checked only');
   // Chebyshev: R_1 = T_0 × cosine envelope = ½(1 + cos(π/2)) = 0.5 at r_cut / 2
   assert.ok(Math.abs(Number((await hook.getAttribute('data-values')).split(',')[0]) - 0.5) < 1e-12);
   assert.equal(await page.locator(`${RB} .widget-notice`).count(), 0);

@@ -73,7 +73,7 @@ test('URL parameters set the basis and the training set; bad ones give a notice'
   await waitState(page, 'fit-status', 'done');
   assert.equal(await page.locator('[data-testid=fit-basis]').getAttribute('data-columns'), '147');
   const settings = await page.locator('[data-testid=fit-settings]').innerText();
-  assert.match(settings, /ν = 2, n_max = 2, l_max = 1, degree none, chebyshev r_cut = 3.5 Å, ridge 1e-6, 20 training structures/);
+  assert.match(settings, /ν = 2, n_max = 2, l_max = 1, degree none, chebyshev r_cut = 3.5 Å, ridge 1.0\s×\s10⁻⁶, 20 training structures/);
   assert.match(await page.locator('[data-testid=fit-train]').innerText(), /\(20\)/);
   assert.ok(Number.isFinite(await value(page, 'fit-test-force-rmse')));
   assert.equal(await page.locator('.widget-notice').count(), 0);

@@ -29,7 +29,7 @@ function bareSafetensors() {
 }
 const NOT_MODELS = [
   { name: 'water.safetensors', buffer: Buffer.from('3\nwater\nO 0 0 0\nH 0.76 0.59 0\nH -0.76 0.59 0\n'), why: /not a safetensors file/ },
-  { name: 'bare.safetensors', buffer: bareSafetensors(), why: /no `multiace` entry/ },
+  { name: 'bare.safetensors', buffer: bareSafetensors(), why: /no ‘multiace’ entry/ },
 ];
 const COPPER = '1\na copper atom\nCu 0 0 0\n';
 
@@ -62,8 +62,17 @@ async function corrNumbers(page) {
   return { totals, check, full };
 }
 
+/** A number as the widgets print it (`−0.25`, `4.2 × 10⁻¹⁶`) back to a JavaScript number. */
+function readShown(text) {
+  const sup = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  const t = text.trim().replaceAll('−', '-').replaceAll('⁻', '-')
+    .replace(/\s×\s10([-⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, e) => 'e' + [...e].map((c) => (c === '-' ? '-' : sup.indexOf(c))).join(''));
+  return Number(t);
+}
+
+/** The panel's text as written (MathML's innerText is one line per token, in math italics). */
 async function panelText(page) {
-  return page.locator(`${ARCH} [data-testid=arch-panel]`).innerText();
+  return page.locator(`${ARCH} [data-testid=arch-panel]`).evaluate((e) => e.textContent);
 }
 
 test('both widgets load the model and draw, embedded and in chapter 03, without errors', async () => {
@@ -96,7 +105,7 @@ test('mace-architecture: every block opens its panel with the live shapes of eth
       ([sel, s]) => document.querySelector(`${sel} [data-testid=arch-panel]`)?.dataset.block === s,
       [ARCH, slug], { timeout: 5000 });
     assert.equal(await attr(page, `${ARCH} button.arch-block[data-block="${slug}"]`, 'aria-pressed'), 'true');
-    assert.ok((await page.locator(`${ARCH} [data-testid=arch-equation]`).innerText()).trim().length > 3, `no equation for ${slug}`);
+    assert.ok((await page.locator(`${ARCH} [data-testid=arch-equation]`).textContent()).trim().length > 3, `no equation for ${slug}`);
     assert.ok(await page.locator(`${ARCH} [data-testid=arch-shapes] tbody tr`).count() >= 1, `no shapes for ${slug}`);
   }
   const expect = {
@@ -126,8 +135,10 @@ test('mace-architecture: every block opens its panel with the live shapes of eth
   await page.click(`${ARCH} button.arch-block[data-block="readout-1"]`);
   assert.equal(await page.locator(`${ARCH} table.arch-numbers tbody tr`).count(), 9);
   await page.click(`${ARCH} button.arch-block[data-block="forces"]`);
-  const sums = await page.locator(`${ARCH} [data-testid=arch-numbers] tr`).allInnerTexts();
-  const net = Number(sums.find((r) => r.includes('Σ')).trim().split(/\s+/).pop());
+  // the net force is printed as e.g. 4.2 × 10⁻¹⁶ in the row whose label holds ∑
+  const netRow = page.locator(`${ARCH} [data-testid=arch-numbers] tr`).filter({ hasText: '∑' });
+  assert.equal(await netRow.count(), 1, 'no net-force row');
+  const net = readShown(await netRow.locator('td.num').innerText());
   assert.ok(Number.isFinite(net) && net < 1e-9, `net force ${net}`);
   // the URL follows the selection
   assert.match(page.url(), /molecule=ethanol&block=forces/);
@@ -242,7 +253,7 @@ test('mace-architecture: files that are not MACE models are refused and the mode
   await input.setInputFiles({ name: 'mace_model_4.safetensors', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(FIXTURES, 'mace_model_4.safetensors')) });
   const evalError = page.locator(`${ARCH} [data-testid=arch-eval-error]`);
   await evalError.waitFor({ timeout: 5000 });
-  assert.match(await evalError.innerText(), /atom 3 is O, but this model only knows H, C, Cu/);
+  assert.match(await evalError.innerText(), /atom 2 is O, but this model only knows H, C, Cu/);
   assert.equal(await page.locator(`${ARCH} .arch-layer`).count(), 2);
   // back to the shipped model
   await input.setInputFiles({ name: 'mace_ethanol.safetensors', mimeType: 'application/octet-stream', buffer: fs.readFileSync(SHIPPED) });
@@ -258,7 +269,7 @@ test('mace-architecture: a molecule with an element the model does not know is r
   await page.locator(`${ARCH} [data-testid=upload-input]`).setInputFiles({ name: 'cu.xyz', mimeType: 'text/plain', buffer: Buffer.from(COPPER) });
   const error = page.locator(`${ARCH} [data-testid=molecule-error]`);
   await error.waitFor({ timeout: 5000 });
-  assert.match(await error.innerText(), /atom 1 is Cu, but this model only knows H, C, O/);
+  assert.match(await error.innerText(), /atom 0 is Cu, but this model only knows H, C, O/);
   assert.equal(await attr(page, `${ARCH} [data-testid=arch-model]`, 'data-atoms'), '9');
   await page.click(`${ARCH} button.arch-block[data-block="tp-1"]`);
   assert.match(await panelText(page), /\[70, 144\]/);
@@ -278,7 +289,7 @@ test('correlation-order: orders ν = 1, 2, 3 add up to the full energy (< 1e-9 e
   assert.equal(totals.length, 3);
   assert.equal(await attr(page, `${CORR} [data-testid=corr-totals]`, 'data-nu'), '3');
   assert.equal(await page.locator(`${CORR} [data-testid=corr-legend] .swatch`).count(), 4);
-  const legend = await page.locator(`${CORR} [data-testid=corr-legend]`).innerText();
+  const legend = await page.locator(`${CORR} [data-testid=corr-legend]`).textContent();
   for (const k of [1, 2, 3]) assert.match(legend, new RegExp(`ν = ${k}`));
   assert.ok(Math.abs(check) < 1e-9, `check ${check}`);
   assert.ok(Math.abs(full + 309.965134) < 1e-5, `full energy ${full}`);
@@ -426,7 +437,7 @@ test('correlation-order: non-models and unknown elements are refused, the widget
   await page.locator(`${CORR} [data-testid=upload-input]`).setInputFiles({ name: 'cu.xyz', mimeType: 'text/plain', buffer: Buffer.from(COPPER) });
   const molError = page.locator(`${CORR} [data-testid=molecule-error]`);
   await molError.waitFor({ timeout: 5000 });
-  assert.match(await molError.innerText(), /atom 1 is Cu, but this model only knows H, C, O/);
+  assert.match(await molError.innerText(), /atom 0 is Cu, but this model only knows H, C, O/);
   assert.deepEqual(await corrNumbers(page), start);
   // a one-layer model with ν = 1: one order, and the note says so
   await input.setInputFiles({ name: 'mace_model_1.safetensors', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(FIXTURES, 'mace_model_1.safetensors')) });

@@ -219,8 +219,9 @@ test('experiment: six runs, labelled as our reproduction, banner iff placeholder
   if (file.placeholder) {
     assert.match(await page.locator(`${EXP} [data-testid=exp-placeholder]`).innerText(), /placeholder data: the experiment has not been run yet/);
   }
-  assert.equal(await page.locator(`${EXP} [data-testid=exp-command]`).innerText(), file.command);
-  const versions = await page.locator(`${EXP} [data-testid=exp-versions]`).innerText();
+  assert.equal(await page.locator(`${EXP} [data-testid=exp-command]`).textContent(), file.command);
+  // folded away behind "How this was computed", but there
+  const versions = await page.locator(`${EXP} [data-testid=exp-versions]`).textContent();
   for (const v of Object.values(file.versions)) assert.ok(versions.includes(v), `version ${v} missing: ${versions}`);
   assert.deepEqual(page.errors, []);
   await page.close();

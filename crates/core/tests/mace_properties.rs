@@ -381,7 +381,7 @@ fn structures_the_model_cannot_evaluate_give_clear_errors() {
         .unwrap_err();
     assert!(matches!(e, MaceError::Structure(_)));
     assert!(
-        e.to_string().contains("atom 2 is Cu") && e.to_string().contains("H, C, O"),
+        e.to_string().contains("atom 1 is Cu") && e.to_string().contains("H, C, O"),
         "{e}"
     );
     let same = Structure::new(vec!["C".into(), "O".into()], vec![[0.0; 3], [0.0; 3]]);

@@ -150,11 +150,7 @@ pub fn draw_design_space<DB: DrawingBackend>(
         let Some(&(x, y)) = places.get(k) else {
             continue;
         };
-        let same: Vec<usize> = (0..places.len())
-            .filter(|&j| (places[j].0 - x).abs() < 1e-9 && (places[j].1 - y).abs() < 1e-9)
-            .collect();
-        let rank = same.iter().position(|&j| j == k).unwrap_or(0) as f64;
-        let dx = (rank - (same.len() as f64 - 1.0) / 2.0) * 0.32;
+        let dx = spread(&places, k);
         let (bx, by) = px(x + dx, y);
         let color = if y >= Y_INF - 1e-9 { UNBOUNDED } else { FINITE };
         area.draw(&Circle::new((bx, by), r, color.filled()))
@@ -167,8 +163,9 @@ pub fn draw_design_space<DB: DrawingBackend>(
             ))
             .map_err(|e| fail(&e))?;
         }
-        // labels alternate above and below where markers share a row
-        let above = (rank as usize).is_multiple_of(2);
+        // labels alternate above and below along each row (left to right), so neighbours in a
+        // row never print into each other on a narrow canvas ("Allegro" beside "SchNet")
+        let above = row_order(&places, k).is_multiple_of(2);
         area.draw(&Text::new(
             m.name.to_string(),
             (
@@ -209,4 +206,27 @@ pub fn draw_design_space<DB: DrawingBackend>(
     }
     area.present().map_err(|e| fail(&e))?;
     Ok(hits)
+}
+
+/// The horizontal offset of model `k`'s marker (in units of T) when several share its place.
+fn spread(places: &[(f64, f64)], k: usize) -> f64 {
+    let (x, y) = places[k];
+    let same: Vec<usize> = (0..places.len())
+        .filter(|&j| (places[j].0 - x).abs() < 1e-9 && (places[j].1 - y).abs() < 1e-9)
+        .collect();
+    let rank = same.iter().position(|&j| j == k).unwrap_or(0) as f64;
+    (rank - (same.len() as f64 - 1.0) / 2.0) * 0.32
+}
+
+/// The position of model `k` from the left among the markers on its row (same y).
+fn row_order(places: &[(f64, f64)], k: usize) -> usize {
+    let y = places[k].1;
+    let key = places[k].0 + spread(places, k);
+    (0..places.len())
+        .filter(|&j| j != k && (places[j].1 - y).abs() < 1e-9)
+        .filter(|&j| {
+            let kj = places[j].0 + spread(places, j);
+            kj < key - 1e-9 || ((kj - key).abs() <= 1e-9 && j < k)
+        })
+        .count()
 }

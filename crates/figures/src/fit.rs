@@ -269,7 +269,17 @@ pub fn draw_learning_curve<DB: DrawingBackend>(
             .map_err(err)?
             .label(s.label)
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x - 8, y), (x + 8, y)], s.color.stroke_width(width))
+                // the key shows what the curve looks like: dashed with hollow markers, or solid
+                // with filled ones (three segments that join when solid)
+                let gap = if s.dashed { 2 } else { 0 };
+                let seg = |a: i32, b: i32| {
+                    PathElement::new(vec![(a, 0), (b, 0)], s.color.stroke_width(width))
+                };
+                EmptyElement::at((x, y))
+                    + seg(-14, -5 - gap)
+                    + seg(-5 + gap, 5 - gap)
+                    + seg(5 + gap, 14)
+                    + Circle::new((0, 0), r, marker)
             });
     }
     chart

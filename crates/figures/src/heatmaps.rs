@@ -8,7 +8,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::colormap::{diverging, NEGATIVE, POSITIVE};
+use crate::colormap::{NEGATIVE, POSITIVE};
 use crate::{err, FigStyle};
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -61,7 +61,7 @@ fn heat_panel<DB: DrawingBackend>(
             let v = value(i, j) / vmax;
             Rectangle::new(
                 [(j as f64, -(i as f64)), (j as f64 + 1.0, -(i as f64 + 1.0))],
-                diverging(v).filled(),
+                style.diverging(v).filled(),
             )
         }))
         .map_err(err)?;
@@ -135,8 +135,11 @@ pub fn draw_wigner_3j_slices<DB: DrawingBackend>(
     let (w, h) = body.dim_in_pixel();
     let n = d3;
     let aspect = (w as f64 / d2 as f64) / (h.max(1) as f64 / d1 as f64);
-    let ncols = ((n as f64 * aspect).sqrt().round() as usize).clamp(1, n);
-    let nrows = n.div_ceil(ncols);
+    // As many columns as the aspect asks for, then balanced over the rows it needs (5 slices in
+    // two rows are 3 + 2, not 4 + 1).
+    let wanted = ((n as f64 * aspect).sqrt().round() as usize).clamp(1, n);
+    let nrows = n.div_ceil(wanted);
+    let ncols = n.div_ceil(nrows);
     let panels = body.split_evenly((nrows, ncols));
     for (k, panel) in panels.iter().enumerate().take(n) {
         let inner = panel.margin(style.px(3.0), style.px(3.0), style.px(3.0), style.px(3.0));
@@ -200,7 +203,7 @@ pub fn draw_d_blocks<DB: DrawingBackend>(
                 let (x, y) = ((off + j) as f64, (off + i) as f64);
                 Rectangle::new(
                     [(x, -y), (x + 1.0, -(y + 1.0))],
-                    diverging(b[(i, j)] / vmax).filled(),
+                    style.diverging(b[(i, j)] / vmax).filled(),
                 )
             }))
             .map_err(err)?;

@@ -95,9 +95,9 @@ pub fn draw_radial_basis<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let panels: Vec<Panel<'_, DB>> = if derivatives {
         let (top, bottom) = area.split_vertically(h / 2);
-        vec![(top, &values, "R_n(r)"), (bottom, &derivs, "dR_n/dr (Å⁻¹)")]
+        vec![(top, &values, "Rₙ(r)"), (bottom, &derivs, "dRₙ/dr (Å⁻¹)")]
     } else {
-        vec![(area.clone(), &values, "R_n(r)")]
+        vec![(area.clone(), &values, "Rₙ(r)")]
     };
     let label = ("sans-serif", style.font(12.0))
         .into_font()

@@ -50,6 +50,23 @@ impl FigStyle {
         }
     }
 
+    /// Whether the figure is drawn on a dark page (light text).
+    pub fn is_dark(&self) -> bool {
+        let t = self.text;
+        0.2126 * t.0 as f64 + 0.7152 * t.1 as f64 + 0.0722 * t.2 as f64 > 128.0
+    }
+
+    /// The diverging colour map for this page: [`crate::colormap::diverging_dark_rgb`] on a dark
+    /// one, so that zeros do not glare.
+    pub fn diverging(&self, t: f64) -> RGBColor {
+        let [r, g, b] = if self.is_dark() {
+            crate::colormap::diverging_dark_rgb(t)
+        } else {
+            crate::colormap::diverging_rgb(t)
+        };
+        RGBColor(r, g, b)
+    }
+
     /// Fills `area` with the background, if there is one.
     pub fn fill<DB: plotters::prelude::DrawingBackend>(
         &self,

@@ -206,9 +206,9 @@ impl MaceModel {
         }
         for (i, (sym, p)) in s.species.iter().zip(&s.positions).enumerate() {
             if !p.iter().all(|x| x.is_finite()) {
+                // atoms are numbered from 0 everywhere in the book, as in the widgets
                 return Err(MaceError::Structure(format!(
-                    "atom {} has a non-finite position",
-                    i + 1
+                    "atom {i} has a non-finite position"
                 )));
             }
             let z = atomic_number(sym).map(u32::from);
@@ -216,8 +216,7 @@ impl MaceModel {
                 Some(k) => out.push(k),
                 None => {
                     return Err(MaceError::Structure(format!(
-                        "atom {} is {sym}, but this model only knows {}",
-                        i + 1,
+                        "atom {i} is {sym}, but this model only knows {}",
                         self.element_list()
                     )))
                 }
