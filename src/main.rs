@@ -2,7 +2,9 @@
 //!
 //! Every module is wasm32-only so that native `cargo test --workspace` never compiles the web
 //! stack (see Cargo.toml); natively this crate is an empty `main` plus the unit tests of the
-//! build-time chapter renderer (`build/markdown.rs`) and of the number reader (`number.rs`).
+//! number reader (`number.rs`). A chapter page is static HTML (`crates/site`): there the app
+//! only mounts the widgets and exercises into it (`islands.rs`); every other route is the
+//! Leptos router's (`app.rs`).
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -10,6 +12,8 @@ mod app;
 mod chapter;
 #[cfg(target_arch = "wasm32")]
 mod exercise;
+#[cfg(target_arch = "wasm32")]
+mod islands;
 #[cfg(target_arch = "wasm32")]
 mod landing;
 #[cfg(any(target_arch = "wasm32", test))]
@@ -19,14 +23,14 @@ mod util;
 #[cfg(target_arch = "wasm32")]
 mod widgets;
 
-/// The build-time renderer's tests run natively here (a build script cannot have tests).
-#[cfg(all(test, not(target_arch = "wasm32")))]
-#[path = "../build/markdown.rs"]
-mod markdown;
-
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
+    if islands::prerendered() {
+        islands::start();
+        return;
+    }
+    app::note_first_url();
     // index.html's loading message has done its job once the app is about to draw.
     if let Some(shell) = leptos::prelude::document().get_element_by_id("loading") {
         shell.remove();

@@ -44,7 +44,7 @@ mod vector_products;
 #[path = "../view3d/mod.rs"]
 mod view3d;
 
-pub use catalogue::{ParamInfo, WidgetInfo};
+pub use catalogue::WidgetInfo;
 use catalogue::CATALOGUE;
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).

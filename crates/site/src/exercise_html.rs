@@ -27,7 +27,9 @@ pub fn exercise(e: &Exercise) -> String {
             )
         }
         Answer::Number { value, tolerance } => (
-            format!(" data-kind=\"number\" data-value=\"{value:?}\" data-tolerance=\"{tolerance:?}\""),
+            format!(
+                " data-kind=\"number\" data-value=\"{value:?}\" data-tolerance=\"{tolerance:?}\""
+            ),
             text_input(&id, "a number"),
             format!("{value}"),
         ),

@@ -32,7 +32,9 @@ pub fn chapter_body(
 ) -> String {
     let mut out = String::new();
     out.push_str(&header(base));
-    out.push_str("<div class=\"layout\">\n<nav id=\"toc\" class=\"toc\" aria-label=\"Table of contents\">\n");
+    out.push_str(
+        "<div class=\"layout\">\n<nav id=\"toc\" class=\"toc\" aria-label=\"Table of contents\">\n",
+    );
     out.push_str(&toc(book, index, base));
     out.push_str("</nav>\n<main id=\"main\" tabindex=\"-1\">\n");
     out.push_str(&article(book, index, base, slots));
@@ -55,7 +57,8 @@ fn header(base: &str) -> String {
 
 /// The table of contents, with the sections of the current chapter.
 fn toc(book: &[LoadedChapter], current: usize, base: &str) -> String {
-    let mut out = String::from("<p class=\"toc-heading\">Chapters</p>\n<ol class=\"toc-chapters\">\n");
+    let mut out =
+        String::from("<p class=\"toc-heading\">Chapters</p>\n<ol class=\"toc-chapters\">\n");
     for (i, ch) in book.iter().enumerate() {
         let href = format!("{base}chapter/{}", ch.slug);
         let is_current = i == current;

@@ -77,14 +77,19 @@ pub fn draw(name: &str, get: &dyn Fn(&str) -> String) -> Result<Option<Preview>,
                 _ => RadialKind::Bessel,
             };
             let n = (num("nmax", 6.0) as usize).clamp(1, 12);
-            let basis =
-                RadialBasis::new(kind, n, num("rcut", 5.0).clamp(2.0, 8.0)).map_err(|e| e.to_string())?;
+            let basis = RadialBasis::new(kind, n, num("rcut", 5.0).clamp(2.0, 8.0))
+                .map_err(|e| e.to_string())?;
             figure((720, 420), |a| {
                 draw_radial_basis(a, &basis, false, None, &style).map(|_| ())
             })?
         }
         "gate" => figure((720, 420), |a| {
-            let acts = [Activation::Silu, Activation::Tanh, Activation::Sigmoid, Activation::Abs];
+            let acts = [
+                Activation::Silu,
+                Activation::Tanh,
+                Activation::Sigmoid,
+                Activation::Abs,
+            ];
             draw_activations(a, &acts, 3.0, &style)
         })?,
         "design-space" => figure((720, 440), |a| {

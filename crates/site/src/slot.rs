@@ -78,7 +78,11 @@ impl WidgetSlot {
             esc(&embed)
         );
         if let Some(info) = self.info {
-            let _ = writeln!(out, "<p class=\"preview-summary\">{}</p>", esc(info.summary));
+            let _ = writeln!(
+                out,
+                "<p class=\"preview-summary\">{}</p>",
+                esc(info.summary)
+            );
         }
         if let Some((file, p)) = &self.preview {
             let _ = writeln!(

@@ -14,10 +14,8 @@ pub struct Template {
 
 impl Template {
     pub fn parse(html: &str) -> Result<Template, String> {
-        let title_start = html
-            .find("<title>")
-            .ok_or("the template has no <title>")?
-            + "<title>".len();
+        let title_start =
+            html.find("<title>").ok_or("the template has no <title>")? + "<title>".len();
         let title_end = html[title_start..]
             .find("</title>")
             .ok_or("the template's <title> is not closed")?
@@ -109,7 +107,10 @@ mod tests {
         assert!(page.contains("<script type=\"module\">boot()</script>"));
         assert!(page.contains("<script src=\"a.js\"></script>"));
         assert!(page.contains("<main>text</main>"));
-        assert!(!page.contains("Loading") && !page.contains("noscript"), "{page}");
+        assert!(
+            !page.contains("Loading") && !page.contains("noscript"),
+            "{page}"
+        );
     }
 
     #[test]
