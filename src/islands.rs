@@ -23,6 +23,35 @@ pub fn prerendered() -> bool {
 thread_local! {
     /// Islands that came into range and wait for their turn, the visible ones first.
     static QUEUE: RefCell<Vec<(bool, web_sys::Element)>> = const { RefCell::new(Vec::new()) };
+    /// Watches mounted widget slots and lets each shrink to its widget once out of view.
+    static RELEASE: Option<web_sys::IntersectionObserver> = release_observer();
+}
+
+/// A slot holds the widget's height measured at 1280 or 360 px (`crates/site/src/slot.rs`); at
+/// other widths the widget may be shorter. Shrinking the slot while it is off screen moves nothing
+/// a reader sees (below the viewport nothing is painted; above it, scroll anchoring keeps the
+/// text in place).
+fn release_observer() -> Option<web_sys::IntersectionObserver> {
+    let on_change = Closure::<dyn Fn(js_sys::Array, web_sys::IntersectionObserver)>::new(
+        |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+            for entry in entries.iter() {
+                let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() else {
+                    continue;
+                };
+                if entry.is_intersecting() {
+                    continue;
+                }
+                let el = entry.target();
+                observer.unobserve(&el);
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.style().set_property("min-height", "0");
+                }
+            }
+        },
+    );
+    let observer = web_sys::IntersectionObserver::new(on_change.as_ref().unchecked_ref()).ok();
+    on_change.forget();
+    observer
 }
 
 /// Watches every island of the page and mounts each when it comes near the viewport.
@@ -127,6 +156,11 @@ fn mount(el: &web_sys::Element) {
             p.remove();
         }
         let _ = el.class_list().add_1("mounted");
+        RELEASE.with(|r| {
+            if let Some(r) = r {
+                r.observe(el);
+            }
+        });
         return;
     }
     match ExerciseData::read(el) {

@@ -9,10 +9,33 @@ use crate::preview::{self, Preview};
 use std::fmt::Write as _;
 
 /// Heights in CSS pixels of each widget as mounted with its chapter's parameters, measured in
-/// Chromium on the release build (`tests/e2e/cls.test.mjs` prints them): (name, at 1280 px wide,
-/// at 360 px wide). The main column is at most 72ch wide, so every desktop width gives the first
-/// figure; phones are within a few pixels of the second.
-const HEIGHTS: &[(&str, u32, u32)] = &[];
+/// Chromium on the release build (`tests/e2e/cls.test.mjs` prints them when they drift): (name,
+/// at 1280 px wide, at 360 px wide). The main column is at most 72ch wide, so every desktop width
+/// gives the first figure; between 360 and 800 px a widget is shorter than the second, and the app
+/// lets its slot shrink once the slot is out of view (`src/islands.rs`), where no reader sees it.
+const HEIGHTS: &[(&str, u32, u32)] = &[
+    ("rotation", 746, 1207),
+    ("sh-explorer", 731, 1118),
+    ("equivariance", 849, 1265),
+    ("clebsch-gordan", 753, 978),
+    ("neighbour-density", 981, 1596),
+    ("radial-basis", 708, 769),
+    ("ace-invariance", 1120, 1801),
+    ("incompleteness", 1137, 1743),
+    ("ace-fit", 1156, 1810),
+    ("gate", 832, 1667),
+    ("vector-products", 1102, 1896),
+    ("irreps-calculator", 628, 1141),
+    ("equivariant-layer", 928, 1718),
+    ("mace-architecture", 1176, 2190),
+    ("correlation-order", 1081, 1743),
+    ("mace-energy", 936, 1470),
+    ("mace-md", 797, 1438),
+    ("equation-steps", 756, 1311),
+    ("design-space", 1102, 1909),
+    ("body-order", 964, 1455),
+    ("experiment", 1295, 1695),
+];
 
 /// Used for a widget not in [`HEIGHTS`] (a new one, before it is measured).
 const DEFAULT_HEIGHT: (u32, u32) = (560, 720);
