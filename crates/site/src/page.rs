@@ -188,3 +188,77 @@ pub fn description(chapter: &LoadedChapter) -> String {
     let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
     format!("{cut}…")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::render_chapter;
+
+    fn book() -> Vec<LoadedChapter> {
+        let sources = [
+            "# 00 · First\n\nOpening text with $x^2$.\n\n## A section\n\n```widget\nrotation molecule=water\n```\n\n```exercise\nid: t-1\nquestion: Which?\nchoices: one | two*\n```\n",
+            "# 01 · Second\n\nMore.\n",
+        ];
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, src)| {
+                let slug = format!("0{i}-x");
+                let mut problems = Vec::new();
+                let mut chapter = render_chapter(src, &slug, &mut problems);
+                assert!(problems.is_empty(), "{problems:?}");
+                chapter.title = crate::book::strip_number(&chapter.title, ["00", "01"][i]).into();
+                LoadedChapter {
+                    slug,
+                    number: ["00", "01"][i],
+                    file: format!("0{i}_x.md"),
+                    missing: false,
+                    chapter,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_chapter_page_has_text_contents_exercise_slot_and_links() {
+        let book = book();
+        let slot = WidgetSlot::new("rotation", "molecule=water", "00-x-1").unwrap();
+        let html = chapter_body(&book, 0, "/sub/", &[slot]);
+        assert!(html.contains("<h1>First</h1>"), "{html}");
+        assert!(html.contains("<math"), "math rendered");
+        assert!(html.contains("<h2 id=\"a-section\">"), "anchored heading");
+        assert!(
+            html.contains("href=\"/sub/chapter/00-x#a-section\""),
+            "contents link the section"
+        );
+        assert!(html.contains("aria-current=\"page\""));
+        assert!(html.contains("rel=\"next\"") && !html.contains("rel=\"prev\""));
+        assert!(html.contains(
+            "class=\"widget-slot\" data-widget=\"rotation\" data-query=\"molecule=water\""
+        ));
+        assert!(
+            html.contains("src=\"/sub/previews/00-x-1.svg\""),
+            "the preview picture"
+        );
+        assert!(
+            html.contains("data-kind=\"choices\" data-correct=\"1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("value=\"1\" data-right"),
+            "no-JS check of the right option"
+        );
+    }
+
+    #[test]
+    fn the_description_is_the_first_paragraph_as_text() {
+        let d = description(&book()[0]);
+        assert!(d.starts_with("Opening text with"), "{d}");
+        assert!(!d.contains('<'), "{d}");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+}

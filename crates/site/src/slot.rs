@@ -144,3 +144,42 @@ impl WidgetSlot {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_widget_has_a_measured_height() {
+        for w in CATALOGUE {
+            assert!(
+                HEIGHTS.iter().any(|(n, _, _)| *n == w.name),
+                "measure {}",
+                w.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_slot_lists_the_chapter_values_over_the_defaults() {
+        let slot = WidgetSlot::new("sh-explorer", "l=3", "t").unwrap();
+        let html = slot.html("/");
+        assert!(
+            html.contains("<code>l=3</code>") && html.contains("<code>m=1</code>"),
+            "{html}"
+        );
+        assert!(html.contains("--slot-wide:731px"), "{html}");
+        let svg = &slot.preview.as_ref().unwrap().1.svg;
+        assert!(
+            svg.starts_with("<svg") && svg.len() < 100_000,
+            "a small picture"
+        );
+    }
+
+    #[test]
+    fn an_unknown_widget_still_gets_a_slot() {
+        let slot = WidgetSlot::new("no-such-widget", "", "t").unwrap();
+        assert!(slot.preview.is_none());
+        assert!(slot.html("/").contains("data-widget=\"no-such-widget\""));
+    }
+}
