@@ -28,9 +28,9 @@ thread_local! {
 }
 
 /// A slot holds the widget's height measured at 1280 or 360 px (`crates/site/src/slot.rs`); at
-/// other widths the widget may be shorter. Shrinking the slot while it is off screen moves nothing
-/// a reader sees (below the viewport nothing is painted; above it, scroll anchoring keeps the
-/// text in place).
+/// other widths the widget may be shorter. The slot shrinks to its widget once the reader has
+/// scrolled past it: above the viewport, scroll anchoring keeps the text in place. Below or in
+/// view it keeps its height, which also absorbs a widget that grows as its data arrives.
 fn release_observer() -> Option<web_sys::IntersectionObserver> {
     let on_change = Closure::<dyn Fn(js_sys::Array, web_sys::IntersectionObserver)>::new(
         |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
@@ -38,7 +38,7 @@ fn release_observer() -> Option<web_sys::IntersectionObserver> {
                 let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() else {
                     continue;
                 };
-                if entry.is_intersecting() {
+                if entry.is_intersecting() || entry.bounding_client_rect().bottom() > 0.0 {
                     continue;
                 }
                 let el = entry.target();
