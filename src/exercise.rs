@@ -30,6 +30,9 @@ pub struct ExerciseData {
     pub answer: AnswerData,
     pub explain_html: &'static str,
     pub hint_html: Option<&'static str>,
+    /// What the reader typed or chose in the static form before the wasm arrived (kept).
+    pub typed: String,
+    pub chosen: Option<usize>,
 }
 
 /// A string kept for the page's lifetime: an exercise lives as long as its page (chapters are
@@ -89,12 +92,27 @@ impl ExerciseData {
             other => return Err(format!("exercise {id}: unknown kind `{other}`")),
         };
         let hint = inner("template.exercise-hint");
+        let typed = el
+            .query_selector("input.answer")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default();
+        let chosen = el
+            .query_selector(".choice input:checked")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.value().parse::<usize>().ok());
         let data = ExerciseData {
             question_html: keep(inner(".question")),
             explain_html: keep(inner("template.exercise-explain")),
             hint_html: (!hint.is_empty()).then(|| keep(hint)),
             answer,
             id: keep(id),
+            typed,
+            chosen,
         };
         Ok(Box::leak(Box::new(data)))
     }
@@ -168,8 +186,8 @@ fn check_number(input: &str, value: f64, tolerance: f64) -> Verdict {
 
 #[component]
 pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let choice = RwSignal::new(None::<usize>);
+    let text = RwSignal::new(ex.typed.clone());
+    let choice = RwSignal::new(ex.chosen);
     let verdict = RwSignal::new(None::<Verdict>);
     let show_hint = RwSignal::new(false);
     let input_id = format!("exercise-{}-input", ex.id);
@@ -203,6 +221,7 @@ pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
                                 type="radio"
                                 name=name
                                 value=i.to_string()
+                                prop:checked=move || choice.get() == Some(i)
                                 on:change=move |_| {
                                     choice.set(Some(i));
                                     verdict.set(None);
