@@ -9,21 +9,22 @@ use crate::preview::{self, Preview};
 use std::fmt::Write as _;
 
 /// Heights in CSS pixels of each widget as mounted with its chapter's parameters, measured in
-/// Chromium on the release build (`tests/e2e/cls.test.mjs` prints them when they drift): (name,
-/// at 1280 px wide, at 360 px wide). The main column is at most 72ch wide, so every desktop width
-/// gives the first figure; between 360 and 800 px a widget is shorter than the second, and the app
-/// lets its slot shrink once the slot is out of view (`src/islands.rs`), where no reader sees it.
+/// Chromium on the release build once their data has arrived (`tests/e2e/delivery.test.mjs`
+/// prints them when they drift): (name, at 1280 px wide, the larger of 360 and 390 px wide). The
+/// main column is at most 72ch wide, so every desktop width gives the first figure; on wider
+/// narrow screens a widget may be shorter than the second, and the app lets its slot shrink once
+/// the reader has scrolled past it (`src/islands.rs`), where no one sees it.
 const HEIGHTS: &[(&str, u32, u32)] = &[
-    ("rotation", 746, 1207),
-    ("sh-explorer", 731, 1118),
+    ("rotation", 746, 1225),
+    ("sh-explorer", 731, 1144),
     ("equivariance", 849, 1265),
     ("clebsch-gordan", 753, 978),
     ("neighbour-density", 981, 1596),
     ("radial-basis", 708, 769),
-    ("ace-invariance", 1120, 1801),
+    ("ace-invariance", 1120, 1843),
     ("incompleteness", 1137, 1743),
-    ("ace-fit", 1156, 1810),
-    ("gate", 832, 1667),
+    ("ace-fit", 1156, 1830),
+    ("gate", 832, 1686),
     ("vector-products", 1102, 1896),
     ("irreps-calculator", 628, 1141),
     ("equivariant-layer", 928, 1718),
