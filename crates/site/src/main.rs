@@ -75,6 +75,9 @@ fn run(args: &Args) -> Result<usize, String> {
     let template = std::fs::read_to_string(&args.template)
         .map_err(|e| format!("cannot read {}: {e}", args.template.display()))?;
     let template = template::Template::parse(&template)?;
+    if let Some((name, content)) = template.boot_script() {
+        write(&args.out.join(name), content)?;
+    }
     let book = book::load(&args.chapters, |_| {})
         .map_err(|failures| format!("chapter rendering failed:\n  {}", failures.join("\n  ")))?;
     for (index, ch) in book.iter().enumerate() {
