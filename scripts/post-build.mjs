@@ -4,16 +4,22 @@
 //    node_modules (npm's reveal.js, pinned in package.json) in slides/reveal/, never from a CDN.
 // 2. figures/figures.json: the list of the SVGs in figures/ (copied by trunk), which the /figures
 //    gallery shows.
+// 3. The chapter pages: `multiace-site` (crates/site) writes chapter/<slug>/index.html, each the
+//    finished page (text, MathML, contents, exercises, widget placeholders) in the frame of
+//    index.html, and previews/*.svg. In release builds it runs after the CSP is in index.html, so
+//    every page carries it.
 // Release builds only (the dev server injects its live-reload script after this hook runs, so no
 // hash computed here could allow it, and it answers deep links itself):
-// 3. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
+// 4. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
 //    inline bootstrap <script> and has no nonce option, so every inline script is allowed by its
 //    sha256 hash; WebAssembly needs 'wasm-unsafe-eval'.
-// 4. sw.js, the service worker (template assets/offline/sw.js): precache list = the app shell with
+// 6. sw.js, the service worker (template assets/offline/sw.js): precache list = the app shell with
 //    trunk's hashed file names; cache name = a hash of every file of the build, so a new deployment
-//    replaces the old caches. A <meta name="multiace-sw"> tells sw-register.js to register it.
-// 5. Copies of index.html at every route (chapter/<slug>/, embed/<name>/, figures/) and 404.html,
+//    replaces the old caches. The chapter pages are precached too (read offline, never visited).
+//    A <meta name="multiace-sw"> tells sw-register.js to register it.
+// 5. Copies of index.html at the app's routes (embed/<name>/, embed/, figures/) and 404.html,
 //    so deep links answer on any static host (GitHub Pages included), not only under `trunk serve`.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,15 +60,26 @@ if (fs.existsSync(figures)) {
   fs.writeFileSync(path.join(figures, 'figures.json'), `${JSON.stringify(list, null, 1)}\n`);
 }
 
+const htmlPath = path.join(staging, 'index.html');
+
+// 3. The chapter pages, from the index.html as it is at this point.
+function renderChapters() {
+  // The debug profile: the renderer is small and runs in a fraction of a second either way.
+  execFileSync('cargo', ['run', '--quiet', '--offline', '--locked', '-p', 'multiace-site', '--',
+    '--template', htmlPath, '--out', staging,
+    '--chapters', path.join(source, 'chapters'), '--fonts', path.join(source, 'assets', 'fonts')],
+  { cwd: source, stdio: 'inherit' });
+}
+
 if (!release) {
-  console.log('post-build: debug build, no CSP, no service worker, no route copies');
+  renderChapters();
+  console.log('post-build: debug build, chapter pages only (no CSP, no service worker, no route copies)');
   process.exit(0);
 }
 
-const htmlPath = path.join(staging, 'index.html');
 let html = fs.readFileSync(htmlPath, 'utf8');
 
-// 3. The policy.
+// 4. The policy.
 const hashes = [];
 for (const match of html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
   hashes.push(`'sha256-${crypto.createHash('sha256').update(match[1], 'utf8').digest('base64')}'`);
@@ -85,16 +102,29 @@ html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
 html = html.replace(/<meta name="multiace-sw"[^>]*>\s*/i, '');
 html = html.replace(/<head>/i, `<head>\n    ${meta}\n    <meta name="multiace-sw" content="sw.js">`);
 fs.writeFileSync(htmlPath, html);
+renderChapters();
 
-// 4. The service worker. Precache: index.html, the top-level js/wasm/css (trunk's hashed names and
-// sw-register.js), wasm-bindgen snippets, fonts and icons. Models, datasets, figures and slides
-// are cached when first fetched.
+// 5. Routes of the app: the widget catalogue, one embed page per entry of the registry
+// (src/widgets/catalogue.rs, its `name: "…"` fields), the figures gallery. Written before the
+// service worker, whose cache name hashes every file.
+const routes = ['embed', 'figures'];
+const registry = fs.readFileSync(path.join(source, 'src', 'widgets', 'catalogue.rs'), 'utf8');
+for (const match of registry.matchAll(/^\s*name: "([a-z0-9-]+)",$/gm)) routes.push(`embed/${match[1]}`);
+for (const route of routes) {
+  fs.mkdirSync(path.join(staging, route), { recursive: true });
+  fs.writeFileSync(path.join(staging, route, 'index.html'), html);
+}
+fs.writeFileSync(path.join(staging, '404.html'), html);
+
+// 6. The service worker. Precache: index.html, the chapter pages, the top-level js/wasm/css
+// (trunk's hashed names, shell.js, sw-register.js), wasm-bindgen snippets, fonts and icons.
+// Models, datasets, figures, previews and slides are cached when first fetched.
 const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
   const p = path.join(dir, e.name);
   return e.isDirectory() ? walk(p) : [path.relative(staging, p).split(path.sep).join('/')];
 });
 const files = walk(staging).filter((f) => f !== 'sw.js').sort();
-const precache = files.filter((f) => f === 'index.html'
+const precache = files.filter((f) => f === 'index.html' || /^chapter\/[^/]+\/index\.html$/.test(f)
   || (!f.includes('/') && /\.(js|wasm|css)$/.test(f))
   || /^(snippets|fonts|icons)\//.test(f));
 const version = crypto.createHash('sha256');
@@ -105,18 +135,5 @@ fs.writeFileSync(path.join(staging, 'sw.js'), template
   .replace("'__VERSION__'", JSON.stringify(buildHash))
   .replace('__PRECACHE__', JSON.stringify(precache)));
 
-// 5. Routes: one chapter per chapters/NN_name.md (slug NN-name), one widget per entry of the
-// registry's catalogue in src/widgets/mod.rs (its `name: "…"` fields), the figures gallery.
-const routes = ['embed', 'figures'];
-for (const file of fs.readdirSync(path.join(source, 'chapters')).filter((f) => f.endsWith('.md'))) {
-  routes.push(`chapter/${file.replace(/\.md$/, '').replaceAll('_', '-')}`);
-}
-const registry = fs.readFileSync(path.join(source, 'src', 'widgets', 'mod.rs'), 'utf8');
-for (const match of registry.matchAll(/^\s*name: "([a-z0-9-]+)",$/gm)) routes.push(`embed/${match[1]}`);
-for (const route of routes) {
-  fs.mkdirSync(path.join(staging, route), { recursive: true });
-  fs.writeFileSync(path.join(staging, route, 'index.html'), html);
-}
-fs.writeFileSync(path.join(staging, '404.html'), html);
 console.log(`post-build: CSP with ${hashes.length} script hash(es); sw.js version ${buildHash}, `
   + `${precache.length} files precached; ${routes.length} route copies + 404.html`);

@@ -3,7 +3,7 @@
 //! `/embed` is the catalogue of widgets (parameters, live preview, iframe snippet) and `/figures`
 //! the gallery of the CLI's figures (`gallery.rs`).
 
-use crate::chapter::{self, ChapterData, ChapterPage, CHAPTERS};
+use crate::chapter::{self, CHAPTERS};
 use crate::landing::Landing;
 use crate::util::{
     base_path, path as site_path, set_title, site_url, storage_set, Theme, BOOK_TITLE, THEME_KEY,
@@ -24,35 +24,46 @@ use gallery::FiguresPage;
 pub fn App() -> impl IntoView {
     view! {
         <Router base=base_path()>
-            <Routes fallback=|| view! { <Shell current=None><NotFound/></Shell> }>
-                <Route path=path!("/") view=|| view! { <Shell current=None><Landing/></Shell> }/>
+            <Routes fallback=|| view! { <Shell><NotFound/></Shell> }>
+                <Route path=path!("/") view=|| view! { <Shell><Landing/></Shell> }/>
                 <Route path=path!("/chapter/:slug") view=ChapterRoute/>
                 <Route path=path!("/embed") view=EmbedCatalogue/>
-                <Route path=path!("/figures") view=|| view! { <Shell current=None><FiguresPage/></Shell> }/>
+                <Route path=path!("/figures") view=|| view! { <Shell><FiguresPage/></Shell> }/>
                 <Route path=path!("/embed/:name") view=EmbedWidget/>
             </Routes>
         </Router>
     }
 }
 
+/// `/chapter/:slug` reached inside the app (a link the router caught): a chapter is its own static
+/// page (`crates/site`), so load it. Reached by loading this very URL, the host had no page for
+/// it (it served the app's 404.html): say so instead of reloading in a loop.
 #[component]
 fn ChapterRoute() -> impl IntoView {
     let params = use_params_map();
-    move || {
-        let slug = params.read().get("slug").unwrap_or_default();
-        match chapter::find(&slug) {
-            Some((index, ch)) => view! {
-                <Shell current=Some(ch)><ChapterPage index=index chapter=ch/></Shell>
-            }
-            .into_any(),
-            None => view! { <Shell current=None><NotFound/></Shell> }.into_any(),
-        }
+    let slug = params.read_untracked().get("slug").unwrap_or_default();
+    let here = window().location().href().unwrap_or_default();
+    let known = chapter::find(&slug).is_some();
+    if known && FIRST_URL.with(|first| *first != here) {
+        let _ = window().location().assign(&here);
+        return view! { <p class="loading-line">"Opening the chapter…"</p> }.into_any();
     }
+    view! { <Shell><NotFound/></Shell> }.into_any()
+}
+
+thread_local! {
+    /// The URL this document was loaded at: in-app navigation changes the location, not this.
+    static FIRST_URL: String = window().location().href().unwrap_or_default();
+}
+
+/// Remembers the URL the document was loaded at (call before the router runs).
+pub fn note_first_url() {
+    FIRST_URL.with(|_| {});
 }
 
 /// Header, table of contents and main column of every book page.
 #[component]
-fn Shell(current: Option<&'static ChapterData>, children: Children) -> impl IntoView {
+fn Shell(children: Children) -> impl IntoView {
     let theme = RwSignal::new(Theme::initial());
     Effect::new(move |_| theme.get().apply());
     let toc_open = RwSignal::new(false);
@@ -122,38 +133,28 @@ fn Shell(current: Option<&'static ChapterData>, children: Children) -> impl Into
                     }
                 }
             >
-                <Toc current=current/>
+                <Toc/>
             </nav>
             <main id="main" tabindex="-1">{children()}</main>
         </div>
     }
 }
 
+/// The chapters (each an ordinary page load: see [`chapter::href`]) and the tools.
 #[component]
-fn Toc(current: Option<&'static ChapterData>) -> impl IntoView {
+fn Toc() -> impl IntoView {
     let items = CHAPTERS
         .iter()
         .map(|ch| {
-            let is_current = current.is_some_and(|c| c.slug == ch.slug);
-            let sections = is_current.then(|| {
-                ch.sections
-                    .iter()
-                    .map(|s| {
-                        let href = format!("{}#{}", chapter::href(ch), s.id);
-                        view! { <li><A href=href><span inner_html=s.title_html></span></A></li> }
-                    })
-                    .collect_view()
-            });
             view! {
-                <li class:current=is_current>
-                    <A href=chapter::href(ch)>
+                <li>
+                    <a href=chapter::href(ch) rel="external">
                         <span class="toc-num">{ch.number}</span>
                         <span class="toc-title">
                             {ch.title}
                             {ch.planned.then(|| view! { <span class="tag">"planned"</span> })}
                         </span>
-                    </A>
-                    {sections.map(|s| view! { <ol class="toc-sections">{s}</ol> })}
+                    </a>
                 </li>
             }
         })
@@ -239,8 +240,9 @@ fn CatalogueItem(info: &'static crate::widgets::WidgetInfo) -> impl IntoView {
         &format!("Preview: {}", info.title),
         PREVIEW_HEIGHT,
     );
-    let chapter_link = chapter::find(info.chapter)
-        .map(|(_, ch)| view! { <A href=chapter::href(ch)>"Chapter " {ch.number}</A> });
+    let chapter_link = chapter::find(info.chapter).map(
+        |(_, ch)| view! { <a href=chapter::href(ch) rel="external">"Chapter " {ch.number}</a> },
+    );
     let params = info
         .params
         .iter()
@@ -326,7 +328,7 @@ fn EmbedCatalogue() -> impl IntoView {
         .collect_view();
     let empty = catalogue().is_empty();
     view! {
-        <Shell current=None>
+        <Shell>
             <section class="catalogue">
                 <h1>"Widget catalogue"</h1>
                 <p class="lead">

@@ -1,9 +1,122 @@
 //! An exercise from a chapter's ```exercise block: answer input (or radio choices), a Check
 //! button, and feedback with the explanation. Test hooks (site brief): `div.exercise[data-id]`,
 //! `button.check`, `[data-testid=exercise-feedback][data-correct]`.
+//!
+//! The chapter page carries each exercise as static HTML (`crates/site/src/exercise_html.rs`):
+//! [`ExerciseData::read`] takes the question and answer back from it, so the wasm carries no
+//! chapter text, and the component replaces the static form with the same markup.
 
-use crate::chapter::{AnswerData, ExerciseData};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How an exercise's answer is checked.
+pub enum AnswerData {
+    /// Integers compared as a set (sorted, deduplicated at build time).
+    Set(Vec<i64>),
+    Number {
+        value: f64,
+        tolerance: f64,
+    },
+    /// Option texts (inline HTML) and the index of the correct one.
+    Choices {
+        options: Vec<&'static str>,
+        correct: usize,
+    },
+}
+
+pub struct ExerciseData {
+    pub id: &'static str,
+    pub question_html: &'static str,
+    pub answer: AnswerData,
+    pub explain_html: &'static str,
+    pub hint_html: Option<&'static str>,
+    /// What the reader typed or chose in the static form before the wasm arrived (kept).
+    pub typed: String,
+    pub chosen: Option<usize>,
+}
+
+/// A string kept for the page's lifetime: an exercise lives as long as its page (chapters are
+/// separate page loads), and the component's closures need `'static` text.
+fn keep(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl ExerciseData {
+    /// The exercise written as static HTML in `el` (a `div.exercise`); `Err` says what is missing.
+    pub fn read(el: &web_sys::Element) -> Result<&'static ExerciseData, String> {
+        let attr = |name: &str| {
+            el.get_attribute(name)
+                .ok_or_else(|| format!("exercise without `{name}`"))
+        };
+        let inner = |sel: &str| -> String {
+            el.query_selector(sel)
+                .ok()
+                .flatten()
+                .map(|e| match e.dyn_ref::<web_sys::HtmlTemplateElement>() {
+                    Some(t) => t.inner_html(),
+                    None => e.inner_html(),
+                })
+                .unwrap_or_default()
+        };
+        let id = attr("data-id")?;
+        let number = |name: &str| -> Result<f64, String> {
+            attr(name)?
+                .parse::<f64>()
+                .map_err(|_| format!("exercise {id}: `{name}` is not a number"))
+        };
+        let answer = match attr("data-kind")?.as_str() {
+            "set" => AnswerData::Set(
+                attr("data-answer")?
+                    .split(',')
+                    .filter_map(|v| v.trim().parse::<i64>().ok())
+                    .collect(),
+            ),
+            "number" => AnswerData::Number {
+                value: number("data-value")?,
+                tolerance: number("data-tolerance")?,
+            },
+            "choices" => {
+                let spans = el
+                    .query_selector_all(".choice > span")
+                    .map_err(|_| format!("exercise {id}: no options"))?;
+                let options = (0..spans.length())
+                    .filter_map(|i| spans.item(i))
+                    .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+                    .map(|e| keep(e.inner_html()))
+                    .collect();
+                AnswerData::Choices {
+                    options,
+                    correct: number("data-correct")? as usize,
+                }
+            }
+            other => return Err(format!("exercise {id}: unknown kind `{other}`")),
+        };
+        let hint = inner("template.exercise-hint");
+        let typed = el
+            .query_selector("input.answer")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default();
+        let chosen = el
+            .query_selector(".choice input:checked")
+            .ok()
+            .flatten()
+            .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.value().parse::<usize>().ok());
+        let data = ExerciseData {
+            question_html: keep(inner(".question")),
+            explain_html: keep(inner("template.exercise-explain")),
+            hint_html: (!hint.is_empty()).then(|| keep(hint)),
+            answer,
+            id: keep(id),
+            typed,
+            chosen,
+        };
+        Ok(Box::leak(Box::new(data)))
+    }
+}
 
 /// The outcome of checking an answer.
 #[derive(Clone, PartialEq, Debug)]
@@ -73,8 +186,8 @@ fn check_number(input: &str, value: f64, tolerance: f64) -> Verdict {
 
 #[component]
 pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let choice = RwSignal::new(None::<usize>);
+    let text = RwSignal::new(ex.typed.clone());
+    let choice = RwSignal::new(ex.chosen);
     let verdict = RwSignal::new(None::<Verdict>);
     let show_hint = RwSignal::new(false);
     let input_id = format!("exercise-{}-input", ex.id);
@@ -108,6 +221,7 @@ pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
                                 type="radio"
                                 name=name
                                 value=i.to_string()
+                                prop:checked=move || choice.get() == Some(i)
                                 on:change=move |_| {
                                     choice.set(Some(i));
                                     verdict.set(None);

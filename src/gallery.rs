@@ -9,7 +9,6 @@
 use crate::chapter::{self, CHAPTERS};
 use crate::util::{path as site_path, set_title, BOOK_TITLE};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -300,7 +299,7 @@ pub fn FiguresPage() -> impl IntoView {
                         .and_then(|n| CHAPTERS.iter().find(|c| c.number == n));
                     let heading = match (ch, key.as_deref()) {
                         (Some(ch), _) => view! {
-                            <h2>"Chapter " {ch.number} " · " <A href=chapter::href(ch)>{ch.title}</A></h2>
+                            <h2>"Chapter " {ch.number} " · " <a href=chapter::href(ch) rel="external">{ch.title}</a></h2>
                         }
                         .into_any(),
                         (None, Some(n)) => view! { <h2>"Chapter " {n.to_string()}</h2> }.into_any(),

@@ -37,7 +37,7 @@ pub fn Landing() -> impl IntoView {
         .map(|(ch, line)| {
             view! {
                 <li class="route-step" class:planned=ch.planned>
-                    <A href=chapter::href(ch)>
+                    <a href=chapter::href(ch) rel="external">
                         <span class="route-num" aria-hidden="true">{ch.number}</span>
                         <span class="route-body">
                             <span class="route-title">
@@ -46,7 +46,7 @@ pub fn Landing() -> impl IntoView {
                             </span>
                             <span class="route-line">{line}</span>
                         </span>
-                    </A>
+                    </a>
                 </li>
             }
         })
@@ -64,7 +64,7 @@ pub fn Landing() -> impl IntoView {
                     "can be turned in a widget, and every widget shows the numbers that prove it right."
                 </p>
                 <p class="actions">
-                    <A href=first attr:class="button primary">"Start with chapter 00"</A>
+                    <a href=first class="button primary" rel="external">"Start with chapter 00"</a>
                     <A href=path("/embed") attr:class="button">"Browse the widgets"</A>
                     <A href=path("/figures") attr:class="button">"Figures"</A>
                 </p>

@@ -1,14 +1,15 @@
 // Service worker of Multi-ACE Learning: after the first visit the book works without a network.
 // This file is a template: the release build's post-build hook (scripts/post-build.mjs) fills in
 // VERSION (a hash of every file of the build) and PRECACHE (the app shell: index.html, the
-// hashed wasm/js/css, fonts, icons) and writes it as sw.js at the site root. Debug builds
+// chapter pages, the hashed wasm/js/css, fonts, icons) and writes it as sw.js at the site root. Debug builds
 // (`trunk serve`) have no service worker.
 //
 // Strategy
 // - install: precache the app shell into a cache named after the build (`multiace-<VERSION>`);
 // - activate: delete every other `multiace-*` cache, so a new deployment never serves old files;
-// - page navigations: network first (always the deployed HTML when online), the cached copy or
-//   the app shell (client-side routes) when offline;
+// - page navigations: network first (always the deployed HTML when online), the cached copy when
+//   offline (a chapter page is precached as chapter/<slug>/index.html, which a visit to
+//   chapter/<slug> or chapter/<slug>/ finds), else the app shell (the app's own routes);
 // - everything else under the scope (hashed assets, models, datasets, figures, the slides):
 //   the cache first, else the network, storing what it got (models and datasets on first use).
 // Nothing outside the site's origin and scope is touched.
@@ -50,7 +51,9 @@ async function navigate(request) {
     if (storable(response)) cache.put(key, response.clone());
     return response;
   } catch (offline) {
-    return (await cache.match(key)) ?? (await cache.match(SHELL)) ?? Response.error();
+    const page = `${key.replace(/\/$/, '')}/index.html`;
+    return (await cache.match(key)) ?? (await cache.match(page)) ?? (await cache.match(SHELL))
+      ?? Response.error();
   }
 }
 

@@ -15,7 +15,11 @@ test('chapter 00 has at least three exercises, and each answers a check', async 
   const count = await exercises.count();
   assert.ok(count >= 3, `only ${count} exercises`);
   for (let i = 0; i < count; i++) {
-    const ex = exercises.nth(i);
+    // The static exercise (data-kind) becomes the live one when it comes near the viewport.
+    const id = await exercises.nth(i).getAttribute('data-id');
+    await exercises.nth(i).scrollIntoViewIfNeeded();
+    const ex = page.locator(`.exercise[data-id="${id}"]:not([data-kind])`);
+    await ex.waitFor({ timeout: 20000 });
     const text = ex.locator('input[type=text], input:not([type])');
     if (await text.count()) await text.first().fill('999');
     else await ex.locator('input[type=radio]').first().check();
@@ -32,7 +36,9 @@ test('the 2 ⊗ 3 exercise accepts the right set in any order and rejects a wron
   const page = await newPage(site);
   await page.goto(`${site.origin}/chapter/00-fundamentals`);
   await page.waitForSelector('.exercise');
-  const ex = page.locator('.exercise[data-id="ch00-cg-2x3"]');
+  await page.locator('.exercise[data-id="ch00-cg-2x3"]').scrollIntoViewIfNeeded();
+  const ex = page.locator('.exercise[data-id="ch00-cg-2x3"]:not([data-kind])');
+  await ex.waitFor({ timeout: 20000 });
   const input = ex.locator('input').first();
   const feedback = ex.locator('[data-testid=exercise-feedback]');
   await input.fill('1, 2, 3');

@@ -73,6 +73,22 @@ export async function canvasIsDrawn(locator) {
 }
 
 /**
+ * On a chapter page each widget mounts when its placeholder comes near the viewport
+ * (src/islands.rs): scroll through the placeholders until every widget is live, then back to the
+ * top. No-op on other pages.
+ */
+export async function mountWidgets(page) {
+  const slots = page.locator('.widget-slot');
+  const n = await slots.count();
+  for (let i = 0; i < n; i++) {
+    const slot = slots.nth(i);
+    await slot.scrollIntoViewIfNeeded();
+    await slot.locator('.widget[data-widget]').waitFor({ timeout: 20000 });
+  }
+  if (n) await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/**
  * Opens `route`, waits for `ready` inside the widget `sel` and checks what every widget owes its
  * reader: each canvas drawn, no notice, no error shown, no console error. `extra(page, widget)`
  * adds a widget's own checks once it is ready.
@@ -80,6 +96,7 @@ export async function canvasIsDrawn(locator) {
 export async function assertWidgetRendersCleanly(site, { name, sel, ready, route, extra }) {
   const page = await newPage(site);
   await page.goto(site.origin + route);
+  await mountWidgets(page);
   const widget = page.locator(sel);
   await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
   await page.waitForSelector(`${sel} ${ready}`, { timeout: 20000 });

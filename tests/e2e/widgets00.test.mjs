@@ -2,7 +2,7 @@
 // core computed (equivariance errors at machine precision).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn, CHAPTER00_WIDGETS } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, CHAPTER00_WIDGETS, mountWidgets } from './harness.mjs';
 
 let site;
 before(async () => { site = await openSite(); });
@@ -13,6 +13,7 @@ test('every chapter-00 widget draws a non-blank canvas, in the chapter and embed
     for (const route of [`/embed/${name}`, '/chapter/00-fundamentals']) {
       const page = await newPage(site);
       await page.goto(site.origin + route);
+      await mountWidgets(page);
       const canvas = page.locator(`.widget[data-widget="${name}"] canvas`).first();
       await canvas.scrollIntoViewIfNeeded({ timeout: 15000 });
       await page.waitForFunction(

@@ -3,7 +3,7 @@
 // pick a centre atom by click, and load (or refuse) the reader's own .xyz file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 let site;
 before(async () => { site = await openSite(); });
@@ -29,6 +29,7 @@ test('both widgets draw every canvas, in the chapter and embedded, without conso
     for (const route of [`/embed/${name}`, '/chapter/01-atomic-cluster-expansion']) {
       const page = await newPage(site);
       await page.goto(site.origin + route);
+      await mountWidgets(page);
       await page.locator(`${sel} canvas`).first().scrollIntoViewIfNeeded({ timeout: 15000 });
       await waitDrawn(page, sel);
       for (const canvas of await page.locator(`${sel} canvas`).all()) {

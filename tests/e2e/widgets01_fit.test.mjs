@@ -132,6 +132,10 @@ test('the learning curve fits six training-set sizes and draws them', async () =
 test('in the chapter the first fit waits until the widget is on screen', async () => {
   const page = await newPage(site);
   await page.goto(`${site.origin}/chapter/01-atomic-cluster-expansion`);
+  // Just below the screen: near enough to mount (src/islands.rs mounts a screen ahead), not seen.
+  await page.locator('.widget-slot[data-widget="ace-fit"]').evaluate((slot) => {
+    window.scrollTo(0, slot.getBoundingClientRect().top + window.scrollY - 1.5 * window.innerHeight);
+  });
   const status = page.locator(`${W} [data-testid=fit-status]`);
   await status.waitFor({ state: 'attached' });
   await page.waitForTimeout(500);

@@ -4,7 +4,7 @@
 // to rounding error while the ν = 3 invariants differ.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 const WIDGETS = ['ace-invariance', 'incompleteness'];
 
@@ -43,6 +43,7 @@ test('both widgets draw non-blank canvases, embedded and in chapter 01', async (
     for (const route of [`/embed/${name}`, '/chapter/01-atomic-cluster-expansion']) {
       const page = await newPage(site);
       await page.goto(site.origin + route);
+      await mountWidgets(page);
       const widget = page.locator(`.widget[data-widget="${name}"]`);
       await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
       await page.waitForFunction(

@@ -4,7 +4,7 @@
 // baseline and the component-wise ReLU do not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 const WIDGETS = ['equivariant-layer', 'gate'];
 const CHAPTER = '/chapter/02-equivariant-neural-networks';
@@ -47,6 +47,7 @@ test('both widgets draw non-blank canvases, embedded and in chapter 02', async (
     for (const route of [`/embed/${name}`, CHAPTER]) {
       const page = await newPage(site);
       await page.goto(site.origin + route);
+      await mountWidgets(page);
       const widget = page.locator(`.widget[data-widget="${name}"]`);
       await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
       await page.waitForFunction(

@@ -5,7 +5,7 @@
 // live equivariance error stays at rounding level; inverting both vectors leaves the 1e part alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 let site;
 before(async () => { site = await openSite(); });
@@ -49,6 +49,7 @@ test('both widgets render, embedded and in chapter 02, without console errors', 
   for (const route of ['/embed/irreps-calculator', '/embed/vector-products', '/chapter/02-equivariant-neural-networks']) {
     const page = await newPage(site);
     await page.goto(site.origin + route);
+    await mountWidgets(page);
     if (route !== '/embed/vector-products') {
       await page.locator(IC).first().scrollIntoViewIfNeeded({ timeout: 15000 });
       // the chapter's block is `a=2x0e+1x1o b=1x1o+1x2e`: its `+` must survive the query string

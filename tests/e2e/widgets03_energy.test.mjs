@@ -6,7 +6,7 @@
 // previous model kept after a file that is not a model.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 const NAME = 'mace-energy';
 const W = `.widget[data-widget="${NAME}"]`;
@@ -81,6 +81,7 @@ test('mace-energy draws embedded and in chapter 03, with the model loaded and no
   for (const route of [`/embed/${NAME}`, '/chapter/03-mace']) {
     const page = await newPage(site);
     await page.goto(site.origin + route);
+    await mountWidgets(page);
     const widget = page.locator(W);
     await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
     await page.waitForSelector(`${W} canvas.view3d[data-draws]`, { timeout: 15000 });

@@ -6,7 +6,7 @@
 // files) gives messages, never a page error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, newPage, canvasIsDrawn } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, mountWidgets } from './harness.mjs';
 
 const NAME = 'mace-md';
 const W = `.widget[data-widget="${NAME}"]`;
@@ -46,6 +46,7 @@ test('mace-md draws embedded and in chapter 03, paused until the reader presses 
   for (const route of [`/embed/${NAME}`, '/chapter/03-mace']) {
     const page = await newPage(site);
     await page.goto(site.origin + route);
+    await mountWidgets(page);
     const widget = page.locator(W);
     await widget.first().scrollIntoViewIfNeeded({ timeout: 15000 });
     await page.waitForSelector(`${W} [data-testid=md-play]:not([disabled])`, { timeout: 20000 });

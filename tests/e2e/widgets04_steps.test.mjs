@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openSite, newPage, canvasIsDrawn, assertWidgetRendersCleanly } from './harness.mjs';
+import { openSite, newPage, canvasIsDrawn, assertWidgetRendersCleanly, mountWidgets } from './harness.mjs';
 
 const CHAPTER = '/chapter/04-multi-ace-framework';
 const EQS = '.widget[data-widget="equation-steps"]';
@@ -285,6 +285,7 @@ test('phone width: nothing overflows the page', async () => {
   for (const route of ['/embed/equation-steps?step=6', '/embed/experiment']) {
     const page = await newPage(site, { viewport: { width: 390, height: 844 } });
     await page.goto(site.origin + route);
+    await mountWidgets(page);
     await page.waitForSelector('.widget [data-testid=eqs], .widget [data-testid=exp-table]', { timeout: 20000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${route} overflows by ${overflow} px`);

@@ -1,5 +1,5 @@
-//! Chapter Markdown → static blocks, at build time (included by `build.rs` and, for its unit
-//! tests, by `src/main.rs` under `cfg(test)`).
+//! Chapter Markdown → static blocks, at build time (the page renderer's own module; the app's
+//! `build.rs` includes it by path to check the chapters and list their titles).
 //!
 //! The chapter syntax is the one in the project contract: CommonMark + tables, `$…$` / `$$…$$`
 //! LaTeX rendered to MathML with pulldown-latex 0.8.0, ```` ```widget ```` blocks (one line:
@@ -13,7 +13,6 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{push_mathml, RenderConfig, Storage};
-use std::fmt::Write as _;
 
 /// A `## ` heading: the id on the `<h2>` (for `#id` links) and its inner HTML (may hold math).
 #[derive(Debug, Clone, PartialEq)]
@@ -579,84 +578,6 @@ pub fn math_chars(html: &str) -> std::collections::BTreeSet<char> {
     chars
 }
 
-/// Rust source for one string literal.
-pub fn lit(s: &str) -> String {
-    format!("{s:?}")
-}
-
-/// Emit a chapter as a Rust expression of the types in `src/chapter.rs`.
-pub fn chapter_to_rust(
-    slug: &str,
-    number: &str,
-    file: &str,
-    chapter: &Chapter,
-    missing: bool,
-) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "ChapterData {{ slug: {}, number: {}, file: {}, title: {}, planned: {}, missing: {}, sections: &[",
-        lit(slug),
-        lit(number),
-        lit(file),
-        lit(&chapter.title),
-        chapter.planned,
-        missing
-    );
-    for s in &chapter.sections {
-        let _ = write!(
-            out,
-            "SectionData {{ id: {}, title_html: {} }},",
-            lit(&s.id),
-            lit(&s.title_html)
-        );
-    }
-    out.push_str("], blocks: &[");
-    for b in &chapter.blocks {
-        match b {
-            Block::Html(h) => {
-                let _ = write!(out, "BlockData::Html({}),", lit(h));
-            }
-            Block::Widget { name, query } => {
-                let _ = write!(
-                    out,
-                    "BlockData::Widget {{ name: {}, query: {} }},",
-                    lit(name),
-                    lit(query)
-                );
-            }
-            Block::Exercise(e) => {
-                let answer = match &e.answer {
-                    Answer::Set(v) => format!("AnswerData::Set(&{v:?})"),
-                    Answer::Number { value, tolerance } => format!(
-                        "AnswerData::Number {{ value: {value:?}, tolerance: {tolerance:?} }}"
-                    ),
-                    Answer::Choices { options, correct } => {
-                        let opts: Vec<String> = options.iter().map(|o| lit(o)).collect();
-                        format!(
-                            "AnswerData::Choices {{ options: &[{}], correct: {correct} }}",
-                            opts.join(",")
-                        )
-                    }
-                };
-                let hint = match &e.hint_html {
-                    Some(h) => format!("Some({})", lit(h)),
-                    None => "None".into(),
-                };
-                let _ = write!(
-                    out,
-                    "BlockData::Exercise(ExerciseData {{ id: {}, question_html: {}, answer: {answer}, explain_html: {}, hint_html: {hint} }}),",
-                    lit(&e.id),
-                    lit(&e.question_html),
-                    lit(&e.explain_html)
-                );
-            }
-        }
-    }
-    out.push_str("] }");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -817,19 +738,5 @@ mod tests {
         );
         let chars: String = math_chars(&html).into_iter().collect();
         assert_eq!(chars, "xα≤");
-    }
-
-    #[test]
-    fn generated_rust_mentions_every_block() {
-        let mut p = Vec::new();
-        let ch = render_chapter(
-            "# T\n\n## A\n\ntext\n\n```widget\nrotation\n```\n\n```exercise\nid: x\nquestion: Q\nanswer-number: 1\nhint: h\n```\n",
-            "00-t",
-            &mut p,
-        );
-        let rust = chapter_to_rust("00-t", "00", "00_t.md", &ch, false);
-        assert!(rust.contains("BlockData::Widget { name: \"rotation\", query: \"\" }"));
-        assert!(rust.contains("AnswerData::Number { value: 1.0"));
-        assert!(rust.contains("hint_html: Some("));
     }
 }

@@ -1,0 +1,186 @@
+//! The placeholder of one widget in a chapter: a box of the widget's final height holding its
+//! title, summary, a static preview and its parameters. The app mounts the live widget into it
+//! when it comes near the viewport (`src/islands.rs`); the box keeps its height, so nothing
+//! below it moves.
+
+use crate::catalogue::{WidgetInfo, CATALOGUE};
+use crate::page::esc;
+use crate::preview::{self, Preview};
+use std::fmt::Write as _;
+
+/// Heights in CSS pixels of each widget as mounted with its chapter's parameters, measured in
+/// Chromium on the release build once their data has arrived (`tests/e2e/delivery.test.mjs`
+/// prints them when they drift): (name, at 1280 px wide, the larger of 360 and 390 px wide). The
+/// main column is at most 72ch wide, so every desktop width gives the first figure; on wider
+/// narrow screens a widget may be shorter than the second, and the app lets its slot shrink once
+/// the reader has scrolled past it (`src/islands.rs`), where no one sees it.
+const HEIGHTS: &[(&str, u32, u32)] = &[
+    ("rotation", 746, 1225),
+    ("sh-explorer", 731, 1144),
+    ("equivariance", 849, 1265),
+    ("clebsch-gordan", 753, 978),
+    ("neighbour-density", 981, 1596),
+    ("radial-basis", 708, 769),
+    ("ace-invariance", 1120, 1843),
+    ("incompleteness", 1137, 1743),
+    ("ace-fit", 1156, 1830),
+    ("gate", 832, 1686),
+    ("vector-products", 1102, 1896),
+    ("irreps-calculator", 628, 1141),
+    ("equivariant-layer", 928, 1718),
+    ("mace-architecture", 1176, 2190),
+    ("correlation-order", 1081, 1743),
+    ("mace-energy", 936, 1470),
+    ("mace-md", 797, 1438),
+    ("equation-steps", 756, 1311),
+    ("design-space", 1102, 1909),
+    ("body-order", 964, 1455),
+    ("experiment", 1295, 1695),
+];
+
+/// Used for a widget not in [`HEIGHTS`] (a new one, before it is measured).
+const DEFAULT_HEIGHT: (u32, u32) = (560, 720);
+
+/// One widget placeholder, ready to be written.
+pub struct WidgetSlot {
+    pub name: String,
+    pub query: String,
+    info: Option<&'static WidgetInfo>,
+    /// (file name under `previews/`, its size), when the widget has a picture.
+    pub preview: Option<(String, Preview)>,
+}
+
+impl WidgetSlot {
+    /// The slot of widget `name` with `query` ("l=2&m=1"); `file_stem` names its preview file.
+    /// An unknown widget gets a slot too (the app then shows its "unknown widget" notice).
+    pub fn new(name: &str, query: &str, file_stem: &str) -> Result<WidgetSlot, String> {
+        let info = CATALOGUE.iter().find(|w| w.name == name);
+        let get = |key: &str| -> String {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+                .or_else(|| {
+                    info.and_then(|w| w.params.iter().find(|p| p.key == key))
+                        .map(|p| p.default.to_string())
+                })
+                .unwrap_or_default()
+        };
+        let preview = match info {
+            Some(_) => preview::draw(name, &get)
+                .map_err(|e| format!("preview of widget `{name}`: {e}"))?
+                .map(|p| (format!("{file_stem}.svg"), p)),
+            None => None,
+        };
+        Ok(WidgetSlot {
+            name: name.to_string(),
+            query: query.to_string(),
+            info,
+            preview,
+        })
+    }
+
+    /// The placeholder's HTML; `base` is the site's base path ("/" or "/sub/").
+    pub fn html(&self, base: &str) -> String {
+        let (wide, narrow) = HEIGHTS
+            .iter()
+            .find(|(n, _, _)| *n == self.name)
+            .map(|&(_, w, n)| (w, n))
+            .unwrap_or(DEFAULT_HEIGHT);
+        let title = self.info.map(|w| w.title).unwrap_or("Widget");
+        let embed = if self.query.is_empty() {
+            format!("{base}embed/{}", self.name)
+        } else {
+            format!("{base}embed/{}?{}", self.name, self.query)
+        };
+        let mut out = format!(
+            "<div class=\"widget-slot\" data-widget=\"{}\" data-query=\"{}\" style=\"--slot-wide:{wide}px;--slot-narrow:{narrow}px\">\n<div class=\"widget widget-preview\">\n<div class=\"widget-titlebar\"><h3 class=\"widget-name\">{}</h3><a class=\"button copy-embed\" href=\"{}\">Open alone</a></div>\n",
+            esc(&self.name),
+            esc(&self.query),
+            esc(title),
+            esc(&embed)
+        );
+        if let Some(info) = self.info {
+            let _ = writeln!(
+                out,
+                "<p class=\"preview-summary\">{}</p>",
+                esc(info.summary)
+            );
+        }
+        if let Some((file, p)) = &self.preview {
+            let _ = writeln!(
+                out,
+                "<img class=\"preview-figure\" src=\"{base}previews/{file}\" width=\"{}\" height=\"{}\" alt=\"A still picture of the widget “{}”\" loading=\"lazy\" decoding=\"async\">",
+                p.width,
+                p.height,
+                esc(title)
+            );
+        }
+        out.push_str(&self.params_html());
+        out.push_str("<p class=\"preview-status\"><span class=\"js-only\">The interactive widget starts when it comes into view.</span><span class=\"nojs-only\">This widget needs JavaScript; the text around it does not.</span></p>\n</div>\n</div>\n");
+        out
+    }
+
+    /// The parameters the widget starts with (the chapter's values over the defaults).
+    fn params_html(&self) -> String {
+        let Some(info) = self.info else {
+            return String::new();
+        };
+        if info.params.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<p class=\"preview-params\">Parameters:");
+        for p in info.params {
+            let value = self
+                .query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == p.key)
+                .map(|(_, v)| v)
+                .unwrap_or(p.default);
+            let _ = write!(out, " <code>{}={}</code>", esc(p.key), esc(value));
+        }
+        out.push_str("</p>\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_widget_has_a_measured_height() {
+        for w in CATALOGUE {
+            assert!(
+                HEIGHTS.iter().any(|(n, _, _)| *n == w.name),
+                "measure {}",
+                w.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_slot_lists_the_chapter_values_over_the_defaults() {
+        let slot = WidgetSlot::new("sh-explorer", "l=3", "t").unwrap();
+        let html = slot.html("/");
+        assert!(
+            html.contains("<code>l=3</code>") && html.contains("<code>m=1</code>"),
+            "{html}"
+        );
+        assert!(html.contains("--slot-wide:731px"), "{html}");
+        let svg = &slot.preview.as_ref().unwrap().1.svg;
+        assert!(
+            svg.starts_with("<svg") && svg.len() < 100_000,
+            "a small picture"
+        );
+    }
+
+    #[test]
+    fn an_unknown_widget_still_gets_a_slot() {
+        let slot = WidgetSlot::new("no-such-widget", "", "t").unwrap();
+        assert!(slot.preview.is_none());
+        assert!(slot.html("/").contains("data-widget=\"no-such-widget\""));
+    }
+}
