@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { openSite, newPage, CHROMIUM_ARGS } from './harness.mjs';
+import { openSite, newPage, mountWidgets, CHROMIUM_ARGS } from './harness.mjs';
 
 let site;
 before(async () => { site = await openSite(); });
@@ -66,6 +66,7 @@ test('labels are MathML like the prose: no R_n(r), Y_lm, D^l(R), A_(z n l m) or 
   for (const route of ['/chapter/00-fundamentals', '/chapter/01-atomic-cluster-expansion', '/chapter/03-mace']) {
     const page = await newPage(site);
     await page.goto(site.origin + route);
+    await mountWidgets(page);
     await page.waitForSelector('.widget .widget-body', { timeout: 20000 });
     await page.waitForTimeout(1500);
     const texts = await page.locator('.widget').allInnerTexts();
@@ -162,6 +163,8 @@ test('the Clebsch–Gordan live check stops off screen and says so', async () =>
   const page = await newPage(site, { viewport: { width: 1280, height: 700 } });
   await page.emulateMedia({ reducedMotion: 'no-preference' });
   await page.goto(`${site.origin}/chapter/00-fundamentals`);
+  // widgets mount near the viewport: bring the CG widget's slot in first
+  await page.locator('.widget-slot[data-widget="clebsch-gordan"]').scrollIntoViewIfNeeded({ timeout: 20000 });
   const motion = page.locator('[data-testid=cg-motion]');
   await motion.scrollIntoViewIfNeeded({ timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=cg-motion]')?.dataset.running === 'true', null, { timeout: 5000 });
