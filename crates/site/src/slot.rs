@@ -15,27 +15,27 @@ use std::fmt::Write as _;
 /// narrow screens a widget may be shorter than the second, and the app lets its slot shrink once
 /// the reader has scrolled past it (`src/islands.rs`), where no one sees it.
 const HEIGHTS: &[(&str, u32, u32)] = &[
-    ("rotation", 746, 1225),
+    ("rotation", 788, 1225),
     ("sh-explorer", 731, 1144),
     ("equivariance", 849, 1265),
     ("clebsch-gordan", 753, 978),
     ("neighbour-density", 981, 1596),
-    ("radial-basis", 708, 769),
+    ("radial-basis", 882, 769),
     ("ace-invariance", 1120, 1843),
     ("incompleteness", 1137, 1743),
     ("ace-fit", 1156, 1830),
     ("gate", 832, 1686),
-    ("vector-products", 1102, 1896),
+    ("vector-products", 1170, 1896),
     ("irreps-calculator", 628, 1141),
     ("equivariant-layer", 928, 1718),
-    ("mace-architecture", 1176, 2190),
+    ("mace-architecture", 1334, 2190),
     ("correlation-order", 1081, 1743),
-    ("mace-energy", 936, 1470),
+    ("mace-energy", 991, 1470),
     ("mace-md", 797, 1438),
-    ("equation-steps", 756, 1311),
-    ("design-space", 1102, 1909),
+    ("equation-steps", 819, 1311),
+    ("design-space", 1071, 1909),
     ("body-order", 964, 1455),
-    ("experiment", 1295, 1695),
+    ("experiment", 971, 1695),
 ];
 
 /// Used for a widget not in [`HEIGHTS`] (a new one, before it is measured).
