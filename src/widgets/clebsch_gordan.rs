@@ -15,18 +15,15 @@ use multiace_figures::draw_wigner_3j_slices;
 use nalgebra::DMatrix;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::JsCast;
 
 use super::canvas::Painter;
 use super::controls::RangeSlider;
 use super::frame::{write_url, WidgetFrame};
 use super::math_label::prose;
 use super::params::Params;
+use super::visibility::track_visibility;
 
 const LMAX: i64 = 4;
-
-type IoCallback = Closure<dyn FnMut(js_sys::Array)>;
 
 fn parity(s: &str) -> Parity {
     if s == "e" {
@@ -226,32 +223,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     // Pause off screen, as the MD widget does: an observer on the check's box.
     let check_box = NodeRef::<html::Div>::new();
     let visible = RwSignal::new(false);
-    let observer: StoredValue<Option<(web_sys::IntersectionObserver, IoCallback)>, LocalStorage> =
-        StoredValue::new_local(None);
-    check_box.on_load(move |el| {
-        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            if let Some(e) = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .next_back()
-            {
-                let _ = visible.try_set(e.is_intersecting());
-            }
-        });
-        if let Ok(obs) = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
-            obs.observe(&el);
-            observer.set_value(Some((obs, cb)));
-        } else {
-            visible.set(true);
-        }
-    });
-    on_cleanup(move || {
-        observer.try_update_value(|o| {
-            if let Some((obs, _)) = o.take() {
-                obs.disconnect();
-            }
-        });
-    });
+    track_visibility(check_box, visible);
     // Slow animation of the rotation angle while playing and on screen (an interval, cleared on
     // pause).
     let timer = StoredValue::new_local(None::<leptos::prelude::IntervalHandle>);

@@ -26,8 +26,6 @@ use multiace_core::structure::{atomic_mass, Structure};
 use multiace_figures::draw_energy_trace;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::canvas::{Frame, Painter};
 use super::controls::{molecule_select, RangeSlider, UPLOAD};
@@ -39,6 +37,7 @@ use super::params::{fmt_f64, Params};
 use super::upload::{upload_control_checked, upload_label};
 use super::view3d::camera::{compose, default_view, Camera};
 use super::view3d::molecule::{Element, Molecule, MoleculePainter};
+use super::visibility::track_visibility;
 
 const MOLECULES: [&str; 5] = ["water", "methane", "ethanol", "benzene", "aspirin"];
 const THERMOSTATS: [&str; 3] = ["langevin", "berendsen", "none"];
@@ -438,8 +437,6 @@ impl Runner {
     }
 }
 
-type IoCallback = Closure<dyn FnMut(js_sys::Array)>;
-
 /// The widget.
 pub fn view(query: &str, embedded: bool) -> AnyView {
     let mut p = Params::parse(query);
@@ -637,32 +634,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     // Pause off screen: an observer on the widget's 3D view.
-    let observer: StoredValue<Option<(web_sys::IntersectionObserver, IoCallback)>, LocalStorage> =
-        StoredValue::new_local(None);
-    canvas3d.on_load(move |el| {
-        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            if let Some(e) = entries
-                .iter()
-                .filter_map(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
-                .next_back()
-            {
-                let _ = visible.try_set(e.is_intersecting());
-            }
-        });
-        if let Ok(obs) = web_sys::IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
-            obs.observe(&el);
-            observer.set_value(Some((obs, cb)));
-        } else {
-            visible.set(true);
-        }
-    });
-    on_cleanup(move || {
-        observer.try_update_value(|o| {
-            if let Some((obs, _)) = o.take() {
-                obs.disconnect();
-            }
-        });
-    });
+    track_visibility(canvas3d, visible);
 
     let drag = StoredValue::new_local(DragTracker::default());
     let on_key = move |ev: web_sys::KeyboardEvent| {

@@ -41,6 +41,7 @@ mod rotation;
 mod sh_explorer;
 mod upload;
 mod vector_products;
+mod visibility;
 
 /// The 3D viewer lives beside the widgets (src/view3d) and is used only by them.
 #[path = "../view3d/mod.rs"]
