@@ -1,7 +1,8 @@
 // The page's own behaviour, before and without the wasm. Loaded in <head> (not deferred), so:
 // - <html> gets the `js` class before the first paint: the stylesheet hides the no-script
 //   answers of exercises and notes only when scripts run;
-// - a stored theme choice is applied before the first paint (no flash of the other theme);
+// - a stored theme choice (or an embed's `?theme=`) is applied before the first paint (no flash
+//   of the other theme);
 // - on a pre-rendered chapter page (body[data-prerendered]) the contents drawer and the theme
 //   button work at once, whether or not the wasm has arrived. The Leptos pages (landing, catalogue,
 //   figures, embeds) have their own header and skip this part.
@@ -12,6 +13,12 @@
   let stored = null;
   try { stored = localStorage.getItem(KEY); } catch { /* private mode: no stored choice */ }
   if (stored === 'dark' || stored === 'light') root.dataset.theme = stored;
+  // An embed page (<html class="embedded">) takes its theme from `?theme=`, as its widget does.
+  if (root.classList.contains('embedded')) {
+    const asked = new URLSearchParams(location.search).get('theme');
+    if (asked === 'dark' || asked === 'light') root.dataset.theme = asked;
+    else delete root.dataset.theme;
+  }
 
   const current = () => root.dataset.theme
     ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');

@@ -4,11 +4,17 @@
 //    node_modules (npm's reveal.js, pinned in package.json) in slides/reveal/, never from a CDN.
 // 2. figures/figures.json: the list of the SVGs in figures/ (copied by trunk), which the /figures
 //    gallery shows.
-// 3. The chapter pages: `multiace-site` (crates/site) writes chapter/<slug>/index.html, each the
-//    finished page (text, MathML, contents, exercises, widget placeholders) in the frame of
-//    index.html, and previews/*.svg. In release builds it runs after the CSP is in index.html, so
-//    every page carries it.
-// Release builds only (the dev server injects its live-reload script after this hook runs, so no
+// 3. The pre-rendered pages: `multiace-site` (crates/site) writes chapter/<slug>/index.html, each
+//    the finished page (text, MathML, contents, exercises, widget placeholders) in the frame of
+//    index.html, embed/<name>/index.html (one widget alone) and previews/*.svg. In release builds
+//    it runs after the CSP is in index.html, so every page carries it, and after the bundles.
+// Release builds only:
+// 3a. Code splitting: the wasm bundles (src/bundles/*.rs, one binary per family of widgets) built
+//    with cargo, wasm-bindgen and wasm-opt (as trunk builds the whole app) into bundles/, named by
+//    a hash of their content; bundles/list.txt tells multiace-site which page runs which. Every
+//    step is cached under the cargo target dir by that hash (a second build of the same code,
+//    e.g. under another --public-url, only copies).
+// Also release builds only (the dev server injects its live-reload script after this hook runs, so no
 // hash computed here could allow it, and it answers deep links itself):
 // 4. A Content-Security-Policy <meta> that allows only the site's own origin. trunk 0.21 writes an
 //    inline bootstrap <script> and has no nonce option, so every inline script is allowed by its
@@ -17,7 +23,7 @@
 //    trunk's hashed file names; cache name = a hash of every file of the build, so a new deployment
 //    replaces the old caches. The chapter pages are precached too (read offline, never visited).
 //    A <meta name="multiace-sw"> tells sw-register.js to register it.
-// 5. Copies of index.html at the app's routes (embed/<name>/, embed/, figures/) and 404.html,
+// 5. Copies of index.html at the app's routes (embed/, figures/) and 404.html,
 //    so deep links answer on any static host (GitHub Pages included), not only under `trunk serve`.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -62,18 +68,51 @@ if (fs.existsSync(figures)) {
 
 const htmlPath = path.join(staging, 'index.html');
 
-// 3. The chapter pages, from the index.html as it is at this point.
-function renderChapters() {
+// 3. The pre-rendered pages, from the index.html as it is at this point.
+function renderPages(bundleList) {
   // The debug profile: the renderer is small and runs in a fraction of a second either way.
   execFileSync('cargo', ['run', '--quiet', '--offline', '--locked', '-p', 'multiace-site', '--',
     '--template', htmlPath, '--out', staging,
-    '--chapters', path.join(source, 'chapters'), '--fonts', path.join(source, 'assets', 'fonts')],
+    '--chapters', path.join(source, 'chapters'), '--fonts', path.join(source, 'assets', 'fonts'),
+    ...(bundleList ? ['--bundles', bundleList] : [])],
   { cwd: source, stdio: 'inherit' });
 }
 
+// 3a. The bundles (names as in Cargo.toml's [[bin]] bundle-<name>).
+const BUNDLES = ['so3', 'ace', 'networks', 'mace', 'multiace', 'reader'];
+function buildBundles() {
+  execFileSync('cargo', ['build', '--release', '--offline', '--locked', '--target', 'wasm32-unknown-unknown',
+    ...BUNDLES.flatMap((b) => ['--bin', `bundle-${b}`])], { cwd: source, stdio: 'inherit' });
+  const target = path.resolve(source, process.env.CARGO_TARGET_DIR ?? 'target');
+  const cacheRoot = path.join(target, 'multiace-bundles');
+  const out = path.join(staging, 'bundles');
+  fs.mkdirSync(out, { recursive: true });
+  const lines = [];
+  for (const b of BUNDLES) {
+    const wasm = path.join(target, 'wasm32-unknown-unknown', 'release', `bundle-${b}.wasm`);
+    const stem = `${b}-${crypto.createHash('sha256').update(fs.readFileSync(wasm)).digest('hex').slice(0, 16)}`;
+    const cached = path.join(cacheRoot, stem);
+    if (!fs.existsSync(path.join(cached, 'done'))) {
+      fs.rmSync(cached, { recursive: true, force: true });
+      execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', cached,
+        '--out-name', stem, wasm], { stdio: 'inherit' });
+      const bg = path.join(cached, `${stem}_bg.wasm`);
+      execFileSync('wasm-opt', ['-Oz', '--output', bg, bg], { stdio: 'inherit' });
+      fs.writeFileSync(path.join(cached, 'done'), '');
+    }
+    for (const f of fs.readdirSync(cached)) {
+      if (f !== 'done') fs.cpSync(path.join(cached, f), path.join(out, f), { recursive: true });
+    }
+    lines.push(`${b} bundles/${stem}.js bundles/${stem}_bg.wasm`);
+  }
+  const list = path.join(out, 'list.txt');
+  fs.writeFileSync(list, `# bundle  js  wasm (scripts/post-build.mjs)\n${lines.join('\n')}\n`);
+  return list;
+}
+
 if (!release) {
-  renderChapters();
-  console.log('post-build: debug build, chapter pages only (no CSP, no service worker, no route copies)');
+  renderPages(null);
+  console.log('post-build: debug build, pre-rendered pages with the whole app (no bundles, CSP, service worker or route copies)');
   process.exit(0);
 }
 
@@ -102,30 +141,28 @@ html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/i, '');
 html = html.replace(/<meta name="multiace-sw"[^>]*>\s*/i, '');
 html = html.replace(/<head>/i, `<head>\n    ${meta}\n    <meta name="multiace-sw" content="sw.js">`);
 fs.writeFileSync(htmlPath, html);
-renderChapters();
+renderPages(buildBundles());
 
-// 5. Routes of the app: the widget catalogue, one embed page per entry of the registry
-// (src/widgets/catalogue.rs, its `name: "…"` fields), the figures gallery. Written before the
-// service worker, whose cache name hashes every file.
+// 5. Routes of the app: the widget catalogue and the figures gallery (the embed pages are
+// pre-rendered). Written before the service worker, whose cache name hashes every file.
 const routes = ['embed', 'figures'];
-const registry = fs.readFileSync(path.join(source, 'src', 'widgets', 'catalogue.rs'), 'utf8');
-for (const match of registry.matchAll(/^\s*name: "([a-z0-9-]+)",$/gm)) routes.push(`embed/${match[1]}`);
 for (const route of routes) {
   fs.mkdirSync(path.join(staging, route), { recursive: true });
   fs.writeFileSync(path.join(staging, route, 'index.html'), html);
 }
 fs.writeFileSync(path.join(staging, '404.html'), html);
 
-// 6. The service worker. Precache: index.html, the chapter pages, the top-level js/wasm/css
-// (trunk's hashed names, shell.js, sw-register.js), wasm-bindgen snippets, fonts and icons.
-// Models, datasets, figures, previews and slides are cached when first fetched.
+// 6. The service worker. Precache the shell: index.html, the chapter and embed pages, the
+// top-level js/css (trunk's hashed names, shell.js, sw-register.js, the bootstraps), wasm-bindgen
+// snippets, fonts and icons. The wasm (the whole app's and each bundle) is kept once fetched, as
+// are models, datasets, figures, previews and slides: a first visit downloads only its page's code.
 const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
   const p = path.join(dir, e.name);
   return e.isDirectory() ? walk(p) : [path.relative(staging, p).split(path.sep).join('/')];
 });
 const files = walk(staging).filter((f) => f !== 'sw.js').sort();
-const precache = files.filter((f) => f === 'index.html' || /^chapter\/[^/]+\/index\.html$/.test(f)
-  || (!f.includes('/') && /\.(js|wasm|css)$/.test(f))
+const precache = files.filter((f) => f === 'index.html' || /^(chapter|embed)\/[^/]+\/index\.html$/.test(f)
+  || (!f.includes('/') && /\.(js|css)$/.test(f)) || /^bundles\/boot-[^/]+\.js$/.test(f)
   || /^(snippets|fonts|icons)\//.test(f));
 const version = crypto.createHash('sha256');
 for (const f of files) version.update(`${f}\0`).update(fs.readFileSync(path.join(staging, f)));
@@ -136,4 +173,4 @@ fs.writeFileSync(path.join(staging, 'sw.js'), template
   .replace('__PRECACHE__', JSON.stringify(precache)));
 
 console.log(`post-build: CSP with ${hashes.length} script hash(es); sw.js version ${buildHash}, `
-  + `${precache.length} files precached; ${routes.length} route copies + 404.html`);
+  + `${precache.length} files precached; ${BUNDLES.length} bundles; ${routes.length} route copies + 404.html`);

@@ -349,31 +349,8 @@ fn EmbedCatalogue() -> impl IntoView {
 #[component]
 fn EmbedWidget() -> impl IntoView {
     let params = use_params_map();
-    let location = use_location();
-    // The widget owns its state after mount (it may write it back to the URL): read the query
-    // once, so a `replace` of the URL does not rebuild the widget.
-    let query = location
-        .search
-        .get_untracked()
-        .trim_start_matches('?')
-        .to_string();
-    let theme = query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "theme")
-        .and_then(|(_, v)| Theme::parse(v));
-    if let Some(root) = document().document_element() {
-        let _ = match theme {
-            Some(t) => root.set_attribute("data-theme", t.as_str()),
-            None => root.remove_attribute("data-theme"),
-        };
-        let _ = root.class_list().add_1("embedded");
-    }
-    on_cleanup(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.class_list().remove_1("embedded");
-        }
-    });
+    let query = crate::embed::page_query();
+    crate::embed::prepare(&query);
     move || {
         let name = params.read().get("name").unwrap_or_default();
         let info = catalogue().iter().find(|w| w.name == name);
@@ -385,7 +362,7 @@ fn EmbedWidget() -> impl IntoView {
         };
         view! {
             <main class="embed" id="main">
-                {widget_view(&name, &query, true)}
+                {widget_view(crate::widgets::all, &name, &query, true)}
                 <p class="embed-backlink">
                     <a href=back target="_blank" rel="noopener">"Open in " {BOOK_TITLE} " ↗"</a>
                 </p>

@@ -5,8 +5,9 @@
 //! the ones in view first.
 
 use crate::exercise::{Exercise, ExerciseData};
+use crate::widgets::Registry;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -21,6 +22,8 @@ pub fn prerendered() -> bool {
 }
 
 thread_local! {
+    /// The widgets this page's bundle carries.
+    static REGISTRY: Cell<Registry> = Cell::new(crate::widgets::none);
     /// Islands that came into range and wait for their turn, the visible ones first.
     static QUEUE: RefCell<Vec<(bool, web_sys::Element)>> = const { RefCell::new(Vec::new()) };
     /// Watches mounted widget slots and lets each shrink to its widget once out of view.
@@ -54,8 +57,10 @@ fn release_observer() -> Option<web_sys::IntersectionObserver> {
     observer
 }
 
-/// Watches every island of the page and mounts each when it comes near the viewport.
-pub fn start() {
+/// Watches every island of the page and mounts each, with the widgets of `registry`, when it
+/// comes near the viewport.
+pub fn start(registry: Registry) {
+    REGISTRY.with(|r| r.set(registry));
     let on_enter = Closure::<dyn Fn(js_sys::Array, web_sys::IntersectionObserver)>::new(
         |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
             for entry in entries.iter() {
@@ -146,16 +151,30 @@ fn mount(el: &web_sys::Element) {
     };
     if el.class_list().contains("widget-slot") {
         let name = el.get_attribute("data-widget").unwrap_or_default();
-        let query = el.get_attribute("data-query").unwrap_or_default();
+        // An embed page's widget takes its state from the page's URL, a chapter's from its slot.
+        let embedded = el.has_attribute("data-embed");
+        let query = if embedded {
+            let query = crate::embed::page_query();
+            crate::embed::prepare(&query);
+            query
+        } else {
+            el.get_attribute("data-query").unwrap_or_default()
+        };
         let preview = el.query_selector(".widget-preview").ok().flatten();
-        leptos::mount::mount_to(host, move || {
-            crate::widgets::widget_view(&name, &query, false)
+        let registry = REGISTRY.with(Cell::get);
+        leptos::mount::mount_to(host.clone(), move || {
+            crate::widgets::widget_view(registry, &name, &query, embedded)
         })
         .forget();
         if let Some(p) = preview {
             p.remove();
         }
         let _ = el.class_list().add_1("mounted");
+        if embedded {
+            // The embed is the whole page: its height is the widget's (the host sizes the frame).
+            let _ = host.style().set_property("min-height", "0");
+            return;
+        }
         RELEASE.with(|r| {
             if let Some(r) = r {
                 r.observe(el);

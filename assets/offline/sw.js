@@ -1,7 +1,8 @@
 // Service worker of Multi-ACE Learning: after the first visit the book works without a network.
 // This file is a template: the release build's post-build hook (scripts/post-build.mjs) fills in
 // VERSION (a hash of every file of the build) and PRECACHE (the app shell: index.html, the
-// chapter pages, the hashed wasm/js/css, fonts, icons) and writes it as sw.js at the site root. Debug builds
+// chapter and embed pages, the hashed js/css, the wasm bootstraps, fonts, icons; each wasm is kept
+// once fetched, so a first visit downloads only its own page's code) and writes it as sw.js at the site root. Debug builds
 // (`trunk serve`) have no service worker.
 //
 // Strategy
@@ -10,7 +11,7 @@
 // - page navigations: network first (always the deployed HTML when online), the cached copy when
 //   offline (a chapter page is precached as chapter/<slug>/index.html, which a visit to
 //   chapter/<slug> or chapter/<slug>/ finds), else the app shell (the app's own routes);
-// - everything else under the scope (hashed assets, models, datasets, figures, the slides):
+// - everything else under the scope (the wasm bundles, models, datasets, figures, the slides):
 //   the cache first, else the network, storing what it got (models and datasets on first use).
 // Nothing outside the site's origin and scope is touched.
 const VERSION = '__VERSION__';
@@ -65,6 +66,23 @@ async function cacheFirst(request) {
   if (storable(response)) cache.put(request, response.clone());
   return response;
 }
+
+// A page asks to keep the code it fetched before this worker controlled it (sw-register.js):
+// same-origin files under the scope only, into this build's cache, from the HTTP cache if there.
+self.addEventListener('message', (event) => {
+  const urls = event.data?.ns === 'multiace-sw' && Array.isArray(event.data.keep) ? event.data.keep : [];
+  const ours = urls.filter((u) => typeof u === 'string' && u.startsWith(SCOPE));
+  if (!ours.length) return;
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    for (const url of ours) {
+      if (!(await cache.match(url))) {
+        const response = await fetch(url).catch(() => null);
+        if (storable(response)) await cache.put(url, response);
+      }
+    }
+  })());
+});
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;

@@ -284,3 +284,17 @@ pub static CATALOGUE: &[WidgetInfo] = &[
         ],
     },
 ];
+
+/// The wasm bundle (`src/bundles/<name>.rs`) that carries the widgets introduced in `chapter`:
+/// one family per chapter, so a chapter page downloads one bundle. The app's registries
+/// (`widgets::so3`, …) list the same widgets by name.
+pub fn bundle_of(chapter: &str) -> &'static str {
+    match chapter {
+        "00-fundamentals" => "so3",
+        "01-atomic-cluster-expansion" => "ace",
+        "02-equivariant-neural-networks" => "networks",
+        "03-mace" => "mace",
+        "04-multi-ace-framework" => "multiace",
+        _ => "reader",
+    }
+}

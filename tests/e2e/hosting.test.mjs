@@ -278,6 +278,8 @@ test('under a sub-path (--public-url /multiace/): landing, deep links, figures, 
       const page = await newPage(sub);
       await page.goto(root + route);
       await page.waitForSelector(selector, { timeout: 20000 });
+      // A chapter's bundle starts when the reader scrolls (crates/site/src/bundles.rs).
+      if (route.startsWith('chapter/')) await page.mouse.wheel(0, 300);
       await page.waitForLoadState('networkidle', { timeout: 10000 }).catch(() => {});
       assert.ok(page.requests.some((u) => u.startsWith(root) && u.endsWith('.wasm')), `${route}: the wasm loads`);
       const outside = page.requests.filter((u) => !u.startsWith(root) && !/^(data|blob):/.test(u));

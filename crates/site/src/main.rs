@@ -4,14 +4,17 @@
 //!
 //! ```text
 //! multiace-site --template dist/index.html --out dist [--chapters chapters] [--fonts assets/fonts]
+//!               [--bundles dist/bundles/list.txt]
 //! ```
 //! The template is the `index.html` trunk wrote (its `<head>` loads the styles and the wasm and,
 //! in release builds, carries the CSP); `<base href>` in it gives the site's base path. Writes
-//! `chapter/<slug>/index.html` for every chapter and `previews/<slug>-<n>.svg` for the widget
-//! pictures. The trunk post-build hook (`scripts/post-build.mjs`) runs it on every build.
+//! `chapter/<slug>/index.html` for every chapter, `embed/<name>/index.html` for every widget and
+//! `previews/*.svg` for the widget pictures. With `--bundles` (release builds) each page runs only
+//! its widgets' bundle (`bundles.rs`). The trunk post-build hook (`scripts/post-build.mjs`) runs it on every build.
 //! Bad input is one `error:` line and exit status 2.
 
 mod book;
+mod bundles;
 // The app reads every field of the registry; the pages need only some.
 #[allow(dead_code)]
 #[path = "../../../src/widgets/catalogue.rs"]
@@ -31,10 +34,12 @@ struct Args {
     chapters: PathBuf,
     /// assets/fonts, for the list of the math font subset's characters.
     fonts: PathBuf,
+    /// The hook's list of wasm bundles, when it built them.
+    bundles: Option<PathBuf>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
-    let (mut template, mut out) = (None, None);
+    let (mut template, mut out, mut bundles) = (None, None, None);
     let (mut chapters, mut fonts) = (PathBuf::from("chapters"), PathBuf::from("assets/fonts"));
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -48,9 +53,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--out" => out = Some(value()?),
             "--chapters" => chapters = value()?,
             "--fonts" => fonts = value()?,
+            "--bundles" => bundles = Some(value()?),
             other => {
                 return Err(format!(
-                    "unknown argument `{other}` (use --template FILE --out DIR [--chapters DIR] [--fonts DIR])"
+                    "unknown argument `{other}` (use --template FILE --out DIR [--chapters DIR] [--fonts DIR] [--bundles FILE])"
                 ))
             }
         }
@@ -60,6 +66,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         out: out.ok_or("missing --out DIR (the build's output folder)")?,
         chapters,
         fonts,
+        bundles,
     })
 }
 
@@ -71,6 +78,67 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// The bundles of a release build, with their bootstraps written beside the pages.
+fn load_bundles(args: &Args, base: &str) -> Result<Option<bundles::Bundles>, String> {
+    let Some(path) = &args.bundles else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bundles = bundles::Bundles::parse(&text, base)?;
+    Ok(Some(bundles))
+}
+
+/// The bootstrap a page with these widgets runs (written once per bundle), or `None` for the
+/// whole app's.
+fn page_boot<'a>(
+    bundles: Option<&bundles::Bundles>,
+    widgets: impl IntoIterator<Item = &'a str>,
+    out: &Path,
+) -> Result<Option<String>, String> {
+    let Some(bundles) = bundles else {
+        return Ok(None);
+    };
+    let Some((file, content)) = bundles.for_widgets(widgets).and_then(|b| bundles.boot(b)) else {
+        return Ok(None);
+    };
+    write(&out.join(&file), &content)?;
+    Ok(Some(file))
+}
+
+fn write_previews(slots: &[slot::WidgetSlot], out: &Path) -> Result<(), String> {
+    for s in slots {
+        if let Some((file, p)) = &s.preview {
+            write(&out.join("previews").join(file), &p.svg)?;
+        }
+    }
+    Ok(())
+}
+
+/// `embed/<name>/index.html` for every widget of the registry.
+fn write_embeds(
+    template: &template::Template,
+    bundles: Option<&bundles::Bundles>,
+    out: &Path,
+) -> Result<(), String> {
+    for info in catalogue::CATALOGUE {
+        let slot = slot::WidgetSlot::new(info.name, "", &format!("embed-{}", info.name))?;
+        write_previews(std::slice::from_ref(&slot), out)?;
+        let boot = page_boot(bundles, [info.name], out)?;
+        let title = format!("{} · {}", info.title, page::BOOK_TITLE);
+        let body = page::embed_body(&slot, template.base());
+        let html = template.fill(
+            &title,
+            &page::esc(info.summary),
+            &body,
+            boot.as_deref(),
+            true,
+        );
+        write(&out.join("embed").join(info.name).join("index.html"), &html)?;
+    }
+    Ok(())
+}
+
 fn run(args: &Args) -> Result<usize, String> {
     let template = std::fs::read_to_string(&args.template)
         .map_err(|e| format!("cannot read {}: {e}", args.template.display()))?;
@@ -78,6 +146,7 @@ fn run(args: &Args) -> Result<usize, String> {
     if let Some((name, content)) = template.boot_script() {
         write(&args.out.join(name), content)?;
     }
+    let bundles = load_bundles(args, template.base())?;
     let book = book::load(&args.chapters, |_| {})
         .map_err(|failures| format!("chapter rendering failed:\n  {}", failures.join("\n  ")))?;
     for (index, ch) in book.iter().enumerate() {
@@ -88,19 +157,27 @@ fn run(args: &Args) -> Result<usize, String> {
                 slots.push(slot::WidgetSlot::new(name, query, &stem)?);
             }
         }
-        for s in &slots {
-            if let Some((file, p)) = &s.preview {
-                write(&args.out.join("previews").join(file), &p.svg)?;
-            }
-        }
+        write_previews(&slots, &args.out)?;
+        let boot = page_boot(
+            bundles.as_ref(),
+            slots.iter().map(|s| s.name.as_str()),
+            &args.out,
+        )?;
         let body = page::chapter_body(&book, index, template.base(), &slots);
         let title = format!("{} {} · {}", ch.number, ch.chapter.title, page::BOOK_TITLE);
-        let html = template.fill(&title, &page::description(ch), &body);
+        let html = template.fill(
+            &title,
+            &page::description(ch),
+            &body,
+            boot.as_deref(),
+            false,
+        );
         write(
             &args.out.join("chapter").join(&ch.slug).join("index.html"),
             &html,
         )?;
     }
+    write_embeds(&template, bundles.as_ref(), &args.out)?;
     let missing = book::missing_glyphs(&book, &args.fonts.join("subset-chars.txt"));
     if !missing.is_empty() {
         eprintln!("warning: math characters not in the font subset (assets/fonts/subset-chars.txt): {missing}");
@@ -111,7 +188,11 @@ fn run(args: &Args) -> Result<usize, String> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match parse_args(&args).and_then(|a| run(&a).map(|n| (n, a))) {
-        Ok((n, a)) => println!("multiace-site: {n} chapter pages in {}", a.out.display()),
+        Ok((n, a)) => println!(
+            "multiace-site: {n} chapter pages and {} embed pages in {}",
+            catalogue::CATALOGUE.len(),
+            a.out.display()
+        ),
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(2);

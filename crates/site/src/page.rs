@@ -42,6 +42,22 @@ pub fn chapter_body(
     out
 }
 
+/// The whole `<body>` content of a widget's embed page: the widget alone (its placeholder until
+/// the wasm mounts it) and a link to the chapter that explains it, as the app's embed route draws.
+pub fn embed_body(slot: &WidgetSlot, base: &str) -> String {
+    let chapter = slot.info().map(|w| w.chapter).unwrap_or_default();
+    let back = if chapter.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}chapter/{chapter}")
+    };
+    format!(
+        "<main class=\"embed\" id=\"main\">\n{}<p class=\"embed-backlink\"><a href=\"{}\" target=\"_blank\" rel=\"noopener\">Open in {BOOK_TITLE} ↗</a></p>\n</main>\n",
+        slot.embed_html(base),
+        esc(&back)
+    )
+}
+
 /// The header of every book page; `shell.js` makes its two buttons work.
 fn header(base: &str) -> String {
     format!(
@@ -255,6 +271,18 @@ mod tests {
         let d = description(&book()[0]);
         assert!(d.starts_with("Opening text with"), "{d}");
         assert!(!d.contains('<'), "{d}");
+    }
+
+    #[test]
+    fn an_embed_page_is_the_widget_and_a_link_to_its_chapter() {
+        let slot = WidgetSlot::new("rotation", "", "embed-rotation").unwrap();
+        let html = embed_body(&slot, "/sub/");
+        assert!(html.contains("data-embed"), "{html}");
+        assert!(
+            html.contains("href=\"/sub/chapter/00-fundamentals\""),
+            "{html}"
+        );
+        assert!(!html.contains("class=\"toc\""), "no book chrome");
     }
 
     #[test]

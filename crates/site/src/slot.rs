@@ -81,25 +81,50 @@ impl WidgetSlot {
         })
     }
 
-    /// The placeholder's HTML; `base` is the site's base path ("/" or "/sub/").
+    /// The registry's entry, `None` for an unknown widget.
+    pub fn info(&self) -> Option<&'static WidgetInfo> {
+        self.info
+    }
+
+    /// The placeholder's HTML in a chapter; `base` is the site's base path ("/" or "/sub/").
     pub fn html(&self, base: &str) -> String {
+        self.placeholder(base, false)
+    }
+
+    /// The placeholder on the widget's embed page (`/embed/<name>`): the widget takes its state
+    /// from the page's URL (`data-embed`), and there is no "open alone" link.
+    pub fn embed_html(&self, base: &str) -> String {
+        self.placeholder(base, true)
+    }
+
+    fn placeholder(&self, base: &str, embed: bool) -> String {
         let (wide, narrow) = HEIGHTS
             .iter()
             .find(|(n, _, _)| *n == self.name)
             .map(|&(_, w, n)| (w, n))
             .unwrap_or(DEFAULT_HEIGHT);
         let title = self.info.map(|w| w.title).unwrap_or("Widget");
-        let embed = if self.query.is_empty() {
+        let embed_url = if self.query.is_empty() {
             format!("{base}embed/{}", self.name)
         } else {
             format!("{base}embed/{}?{}", self.name, self.query)
         };
+        let (marker, open_alone) = if embed {
+            (" data-embed", String::new())
+        } else {
+            (
+                "",
+                format!(
+                    "<a class=\"button copy-embed\" href=\"{}\">Open alone</a>",
+                    esc(&embed_url)
+                ),
+            )
+        };
         let mut out = format!(
-            "<div class=\"widget-slot\" data-widget=\"{}\" data-query=\"{}\" style=\"--slot-wide:{wide}px;--slot-narrow:{narrow}px\">\n<div class=\"widget widget-preview\">\n<div class=\"widget-titlebar\"><h3 class=\"widget-name\">{}</h3><a class=\"button copy-embed\" href=\"{}\">Open alone</a></div>\n",
+            "<div class=\"widget-slot\" data-widget=\"{}\" data-query=\"{}\"{marker} style=\"--slot-wide:{wide}px;--slot-narrow:{narrow}px\">\n<div class=\"widget widget-preview\">\n<div class=\"widget-titlebar\"><h3 class=\"widget-name\">{}</h3>{open_alone}</div>\n",
             esc(&self.name),
             esc(&self.query),
             esc(title),
-            esc(&embed)
         );
         if let Some(info) = self.info {
             let _ = writeln!(
@@ -175,6 +200,15 @@ mod tests {
             svg.starts_with("<svg") && svg.len() < 100_000,
             "a small picture"
         );
+    }
+
+    #[test]
+    fn an_embed_slot_reads_its_state_from_the_url() {
+        let slot = WidgetSlot::new("gate", "", "t").unwrap();
+        let html = slot.embed_html("/");
+        assert!(html.contains(" data-embed "), "{html}");
+        assert!(!html.contains("Open alone"), "{html}");
+        assert!(slot.html("/").contains("Open alone"));
     }
 
     #[test]

@@ -82,12 +82,28 @@ impl Template {
         self.boot.as_ref()
     }
 
-    /// The finished page. `description` is HTML-escaped text already.
-    pub fn fill(&self, title: &str, description: &str, body: &str) -> String {
-        let head = replace_description(&self.head_after_title, description);
+    /// The finished page. `description` is HTML-escaped text already. `bundle_boot` (a path
+    /// under the base) replaces the whole app's bootstrap by a bundle's (`bundles.rs`); an
+    /// `embed` page is marked on `<html>` before the first paint (no book chrome, `?theme=`).
+    pub fn fill(
+        &self,
+        title: &str,
+        description: &str,
+        body: &str,
+        bundle_boot: Option<&str>,
+        embed: bool,
+    ) -> String {
+        let mut head = replace_description(&self.head_after_title, description);
+        if let (Some(file), Some((app_boot, _))) = (bundle_boot, &self.boot) {
+            let base = &self.base;
+            head = head.replace(&boot_tag(base, app_boot), &boot_tag(base, file));
+        }
+        let mut start = self.head_before_title.clone();
+        if embed {
+            start = start.replacen("<html", "<html class=\"embedded\"", 1);
+        }
         format!(
-            "{}{}{head}<body data-prerendered>\n{body}{}</body>\n</html>\n",
-            self.head_before_title,
+            "{start}{}{head}<body data-prerendered>\n{body}{}</body>\n</html>\n",
             crate::page::esc(title),
             self.body_scripts
         )
@@ -119,7 +135,7 @@ fn deferred_boot(head: &mut String, base: &str) -> Option<(String, String)> {
         &body[after_import..]
     );
     let name = format!("chapter-boot-{:016x}.js", fnv1a(&content));
-    let tag = format!("<script type=\"module\" src=\"{base}{name}\"></script>");
+    let tag = boot_tag(base, &name);
     head.replace_range(start..end + "</script>".len(), &tag);
     for kind in [
         "<link rel=\"modulepreload\"",
@@ -136,8 +152,13 @@ fn deferred_boot(head: &mut String, base: &str) -> Option<(String, String)> {
     Some((name, content))
 }
 
-/// FNV-1a, 64 bits: a content hash for the bootstrap's file name (a new build, a new name).
-fn fnv1a(text: &str) -> u64 {
+/// The tag that runs a bootstrap file (`file` under the base).
+fn boot_tag(base: &str, file: &str) -> String {
+    format!("<script type=\"module\" src=\"{base}{file}\"></script>")
+}
+
+/// FNV-1a, 64 bits: a content hash for the bootstraps' file names (a new build, a new name).
+pub fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -166,7 +187,7 @@ mod tests {
     fn keeps_head_and_scripts_and_replaces_the_rest() {
         let t = Template::parse(HTML).unwrap();
         assert_eq!(t.base(), "/sub/");
-        let page = t.fill("A & B", "new", "<main>text</main>");
+        let page = t.fill("A & B", "new", "<main>text</main>", None, false);
         assert!(page.contains("<title>A &amp; B</title>"), "{page}");
         assert!(page.contains("content=\"new\""), "{page}");
         assert!(page.contains("<script type=\"module\">boot()</script>"));
@@ -190,7 +211,15 @@ mod tests {
             boot.contains("await init({ module_or_path: '/sub/app-1_bg.wasm' })"),
             "{boot}"
         );
-        let page = t.fill("t", "d", "");
+        let bundled = t.fill("t", "d", "", Some("bundles/boot-so3-1.js"), true);
+        assert!(
+            bundled
+                .contains("<script type=\"module\" src=\"/sub/bundles/boot-so3-1.js\"></script>")
+                && !bundled.contains(name.as_str()),
+            "{bundled}"
+        );
+        assert!(bundled.contains("<html class=\"embedded\">"), "{bundled}");
+        let page = t.fill("t", "d", "", None, false);
         assert!(
             page.contains(&format!(
                 "<script type=\"module\" src=\"/sub/{name}\"></script>"
