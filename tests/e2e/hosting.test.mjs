@@ -215,6 +215,14 @@ test('offline: after one visit, chapters and embeds load with the network gone',
     await page.waitForFunction(() => navigator.serviceWorker?.controller, null, { timeout: 30000 });
     const version = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8').match(/const VERSION = "([0-9a-f]+)"/)[1];
     assert.deepEqual(await page.evaluate(() => caches.keys()), [`multiace-${version}`]);
+    // The reader scrolls to a widget: its bundle (so3) arrives and the worker keeps it, which the
+    // embed page below needs offline (bundles are kept once fetched, not precached).
+    await page.locator('.widget-slot').first().scrollIntoViewIfNeeded();
+    await page.waitForFunction(async () => {
+      const cache = await caches.open((await caches.keys())[0]);
+      const keys = (await cache.keys()).map((r) => r.url);
+      return keys.some((u) => /bundles\/so3-[^/]*\.wasm$/.test(u));
+    }, null, { timeout: 30000 });
     // The embed page's model-free widget and a chapter never visited: both from the app shell.
     await page.evaluate(() => fetch('datasets/ethanol_test.xyz').then((r) => r.text()));
     // The network goes: the browser is offline and the server is gone.

@@ -333,6 +333,7 @@ test('correlation-order: the molecule and atom parameters, bars and keys select 
   assert.match(page.url(), /molecule=ethanol&atom=0/);
   // click the third group of bars (the oxygen)
   const chart = page.locator(`${CORR} canvas.corr-bars`);
+  await chart.scrollIntoViewIfNeeded();
   const box = await chart.boundingBox();
   const left = 56; // the chart's left margin (CSS px)
   const group = (box.width - left - 8) / 9;
