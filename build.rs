@@ -12,6 +12,8 @@
 #[allow(dead_code)]
 #[path = "crates/site/src/book.rs"]
 mod book;
+#[path = "crates/site/src/equations.rs"]
+mod equations;
 #[allow(dead_code)]
 #[path = "crates/site/src/markdown.rs"]
 mod markdown;
@@ -23,6 +25,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=crates/site/src/book.rs");
     println!("cargo:rerun-if-changed=crates/site/src/markdown.rs");
+    println!("cargo:rerun-if-changed=crates/site/src/equations.rs");
     println!("cargo:rerun-if-env-changed=MULTIACE_CHAPTERS_DIR");
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));

@@ -24,12 +24,21 @@
     ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
   const label = (button) => {
     const dark = current() === 'dark';
-    button.textContent = dark ? '☀ Light' : '☾ Dark';
+    // the word hides on a phone (book.css); the label says it to a screen reader
+    button.querySelector('[aria-hidden]').textContent = dark ? '☀' : '☾';
+    button.querySelector('.theme-word').textContent = dark ? ' Light' : ' Dark';
     button.setAttribute('aria-label', dark ? 'Switch to the light theme' : 'Switch to the dark theme');
   };
 
   document.addEventListener('DOMContentLoaded', () => {
+    if (root.classList.contains('embedded')) return;
+    searchKeys();
+    // the app's pages draw their header later: listen on the document
+    document.addEventListener('click', (ev) => { if (ev.target.closest?.('.search-open')) openSearch(); });
+    highlightSearchHit();
+    addEventListener('multiace-search-hit', highlightSearchHit);
     if (!document.body.hasAttribute('data-prerendered')) return;
+
     const theme = document.querySelector('.theme-toggle');
     const toggle = document.querySelector('.toc-toggle');
     const toc = document.getElementById('toc');
@@ -42,6 +51,11 @@
         label(theme);
       });
     }
+    document.querySelector('.print-now')?.addEventListener('click', () => print());
+    chapterKeys();
+    progress(toc);
+    keepPlace();
+    scrollspy(toc);
     if (toggle && toc) {
       const open = (yes) => {
         toc.classList.toggle('open', yes);
@@ -54,4 +68,175 @@
       });
     }
   });
+
+  // Search (search.js and its index) loads on first use: `/`, `s`, Ctrl+K or the header button.
+  function openSearch() {
+    import(new URL('search.js', document.baseURI).href)
+      .then((search) => search.open())
+      .catch((err) => console.warn(`search unavailable: ${err.message}`));
+  }
+  const typing = (t) => t instanceof Element
+    && t.closest('input, textarea, select, [contenteditable], dialog');
+  function searchKeys() {
+    document.addEventListener('keydown', (ev) => {
+      const ctrlK = (ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'k';
+      const plain = !ev.ctrlKey && !ev.metaKey && !ev.altKey && (ev.key === '/' || ev.key === 's');
+      if (ev.defaultPrevented || !(ctrlK || plain) || typing(ev.target)) return;
+      if (plain && ev.target instanceof Element && ev.target.closest('.widget')) return;
+      ev.preventDefault();
+      openSearch();
+    });
+  }
+
+  // Arriving from a search result: mark the words in the section it names (CSS highlights, so
+  // the page's markup is left alone), once.
+  function highlightSearchHit() {
+    let hit = null;
+    try {
+      hit = JSON.parse(sessionStorage.getItem('multiace-search-hit') ?? 'null');
+      sessionStorage.removeItem('multiace-search-hit');
+    } catch { return; }
+    if (!hit || !Array.isArray(hit.words) || !('highlights' in CSS)) return;
+    const start = hit.id ? document.getElementById(hit.id) : document.querySelector('article.chapter');
+    if (!start) return;
+    const isHeading = /^H[23]$/.test(start.tagName);
+    const ranges = [];
+    const words = hit.words.filter((w) => typeof w === 'string' && w.length > 1);
+    const mark = (node) => {
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        const text = t.data.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+        if (text.length !== t.data.length) continue;
+        for (const w of words) {
+          for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + w.length)) {
+            const r = new Range();
+            r.setStart(t, i);
+            r.setEnd(t, i + w.length);
+            ranges.push(r);
+          }
+        }
+      }
+    };
+    if (isHeading) {
+      // The heading and everything up to the next heading of the same page.
+      const stop = (el) => /^H[23]$/.test(el.tagName);
+      mark(start);
+      let el = start.nextElementSibling ?? start.parentElement?.nextElementSibling;
+      for (let n = 0; el && !stop(el) && n < 200; n += 1) {
+        if (el.querySelector('h2, h3')) break;
+        mark(el);
+        el = el.nextElementSibling ?? el.parentElement?.nextElementSibling;
+      }
+    } else mark(start);
+    CSS.highlights.set('search-hit', new Highlight(...ranges));
+  }
+
+  // The reader's progress: solved exercises per chapter in the contents (the exercises store
+  // `ok|…` under multiace-exercise:<id>, src/exercise.rs), and the place to continue from (the
+  // chapter and the section in view), which the landing page offers.
+  function progress(toc) {
+    const solved = (id) => { try { return localStorage.getItem(`multiace-exercise:${id}`)?.startsWith('ok|'); } catch { return false; } };
+    const show = () => toc?.querySelectorAll('li[data-exercises]').forEach((li) => {
+      const ids = li.dataset.exercises.split(' ');
+      const done = ids.filter(solved).length;
+      let badge = li.querySelector(':scope > a .toc-progress');
+      if (!badge) {
+        badge = document.createElement('span');
+        badge.className = 'toc-progress';
+        li.querySelector(':scope > a')?.append(badge);
+      }
+      badge.textContent = `${done}/${ids.length}`;
+      badge.title = `${done} of ${ids.length} exercises solved`;
+      badge.classList.toggle('all-done', done === ids.length);
+    });
+    show();
+    // Another tab, or this page's exercises (they write localStorage; "storage" fires elsewhere only).
+    addEventListener('storage', show);
+    document.addEventListener('click', (ev) => { if (ev.target.closest?.('.exercise .check')) setTimeout(show, 0); });
+    document.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' && ev.target.closest?.('.exercise')) setTimeout(show, 0); });
+    const article = document.querySelector('article.chapter');
+    if (!article) return;
+    const remember = () => {
+      const at = toc?.querySelector('.toc-sections a.in-view');
+      // path, section and title on three lines (src/landing.rs reads them)
+      const place = [location.pathname, at ? new URL(at.href).hash : '', document.title].join('\n');
+      try { localStorage.setItem('multiace-last-place', place); } catch { /* not kept */ }
+    };
+    addEventListener('pagehide', remember);
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') remember(); });
+  }
+
+  // Resizing the window or turning a phone re-flows the text above the reader: the paragraph at
+  // the top of the screen is remembered while they scroll and put back where it was after the
+  // new layout (the browser's scroll anchoring covers content changes, not a new width).
+  function keepPlace() {
+    const article = document.querySelector('article.chapter');
+    if (!article) return;
+    let anchor = null;
+    let offset = 0;
+    const record = () => {
+      const box = article.getBoundingClientRect();
+      const header = document.querySelector('.site-header')?.getBoundingClientRect().bottom ?? 0;
+      let el = document.elementFromPoint(box.left + Math.min(40, box.width / 2), header + 12);
+      while (el && el.parentElement && el.parentElement !== article && !el.parentElement.classList.contains('prose')) {
+        el = el.parentElement;
+      }
+      if (el && article.contains(el)) {
+        anchor = el;
+        offset = el.getBoundingClientRect().top;
+      }
+    };
+    let queued = false;
+    let restoring = false;
+    addEventListener('scroll', () => {
+      if (queued || restoring) return;
+      queued = true;
+      requestAnimationFrame(() => { queued = false; record(); });
+    }, { passive: true });
+    addEventListener('resize', () => {
+      if (!anchor) return;
+      restoring = true;
+      window.scrollBy(0, anchor.getBoundingClientRect().top - offset);
+      requestAnimationFrame(() => { restoring = false; });
+    });
+    record();
+  }
+
+  // ← / → go to the previous / next chapter (as in mdBook), unless the key is for something
+  // else: a field, a widget (it rotates, steps, selects with arrows) or a modified key.
+  function chapterKeys() {
+    document.addEventListener('keydown', (ev) => {
+      if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+      if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight') return;
+      const t = ev.target;
+      if (t instanceof Element && t.closest('input, textarea, select, [contenteditable], .widget-slot, .widget, [role=slider], [role=tablist], canvas')) return;
+      const link = document.querySelector(`.chapter-nav a[rel=${ev.key === 'ArrowLeft' ? 'prev' : 'next'}]`);
+      if (link) location.href = link.href;
+    });
+  }
+
+  // The contents mark the section in view: the last h2 whose top has passed a third of the
+  // screen. A class, not aria-current: only the chapter itself is the "current page".
+  function scrollspy(toc) {
+    const links = toc ? [...toc.querySelectorAll('.toc-sections a')] : [];
+    const heads = links.map((a) => document.getElementById(new URL(a.href).hash.slice(1)));
+    if (!links.length || heads.some((h) => !h)) return;
+    let shown = -1;
+    const update = () => {
+      const line = innerHeight / 3;
+      let at = 0;
+      heads.forEach((h, i) => { if (h.getBoundingClientRect().top <= line) at = i; });
+      if (at === shown) return;
+      links[shown]?.classList.remove('in-view');
+      links[at].classList.add('in-view');
+      shown = at;
+    };
+    let queued = false;
+    addEventListener('scroll', () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => { queued = false; update(); });
+    }, { passive: true });
+    update();
+  }
 })();

@@ -161,7 +161,7 @@ const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =
   return e.isDirectory() ? walk(p) : [path.relative(staging, p).split(path.sep).join('/')];
 });
 const files = walk(staging).filter((f) => f !== 'sw.js').sort();
-const precache = files.filter((f) => f === 'index.html' || /^(chapter|embed)\/[^/]+\/index\.html$/.test(f)
+const precache = files.filter((f) => f === 'index.html' || f === 'search-index.json' || /^((chapter|embed)\/[^/]+\/|print\/)index\.html$/.test(f)
   || (!f.includes('/') && /\.(js|css)$/.test(f)) || /^bundles\/boot-[^/]+\.js$/.test(f)
   || /^(snippets|fonts|icons)\//.test(f));
 const version = crypto.createHash('sha256');

@@ -79,8 +79,15 @@ fn Shell(children: Children) -> impl IntoView {
         storage_set(THEME_KEY, next.as_str());
         theme.set(next);
     };
+    // The page's own path before `#main`: a bare fragment resolves against `<base href>`.
+    let location = use_location();
+    let skip_href = move || {
+        location.pathname.track();
+        let path = window().location().pathname().unwrap_or_default();
+        format!("{path}#main")
+    };
     view! {
-        <a class="skip-link" href="#main">"Skip to the text"</a>
+        <a class="skip-link" href=skip_href>"Skip to the text"</a>
         <header class="site-header">
             <button
                 type="button"
@@ -89,8 +96,8 @@ fn Shell(children: Children) -> impl IntoView {
                 aria-expanded=move || toc_open.get().to_string()
                 on:click=move |_| toc_open.update(|o| *o = !*o)
             >
-                <span aria-hidden="true">"☰ "</span>
-                "Contents"
+                <span aria-hidden="true">"☰"</span>
+                <span class="toc-word">" Contents"</span>
             </button>
             <A href=site_path("/") attr:class="brand">
                 <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
@@ -100,6 +107,11 @@ fn Shell(children: Children) -> impl IntoView {
                 </svg>
                 {BOOK_TITLE}
             </A>
+            // shell.js opens search (assets/search.js) on a click here, as on the static pages.
+            <button type="button" class="search-open" aria-keyshortcuts="/ s Control+K" title="Search the book (/)">
+                <svg viewBox="0 0 20 20" aria-hidden="true"><circle cx="8.5" cy="8.5" r="5.5"></circle><path d="M13 13l4.5 4.5"></path></svg>
+                <span class="search-label">"Search"</span>
+            </button>
             <button
                 type="button"
                 class="theme-toggle"
@@ -109,9 +121,12 @@ fn Shell(children: Children) -> impl IntoView {
                     Theme::Dark => "Switch to the light theme",
                 }
             >
-                {move || match theme.get() {
-                    Theme::Light => "☾ Dark",
-                    Theme::Dark => "☀ Light",
+                {move || {
+                    let (icon, word) = match theme.get() {
+                        Theme::Light => ("☾", " Dark"),
+                        Theme::Dark => ("☀", " Light"),
+                    };
+                    view! { <span aria-hidden="true">{icon}</span><span class="theme-word">{word}</span> }
                 }}
             </button>
         </header>
@@ -168,6 +183,7 @@ fn Toc() -> impl IntoView {
             <li><A href=site_path("/figures")>"Figures (SVG and PNG)"</A></li>
             // A static page, not a route of the app: `rel=external` keeps the router out of it.
             <li><a href=site_path("/slides/index.html") rel="external">"Example slides (reveal.js)"</a></li>
+            <li><a href=site_path("/print") rel="external">"The whole book, for printing"</a></li>
         </ul>
     }
 }

@@ -184,10 +184,44 @@ fn check_number(input: &str, value: f64, tolerance: f64) -> Verdict {
     }
 }
 
+/// The reader's answer to one exercise, kept in localStorage (`multiace-exercise:<id>`) as
+/// `ok|<answer>` once checked right, `no|<answer>` otherwise; the answer is the typed text or the
+/// chosen option's index. `shell.js` counts the `ok` ones per chapter for the contents.
+pub mod progress {
+    use crate::util::{storage_get, storage_set};
+
+    pub const PREFIX: &str = "multiace-exercise:";
+
+    pub fn load(id: &str) -> Option<(bool, String)> {
+        let stored = storage_get(&format!("{PREFIX}{id}"))?;
+        let (state, answer) = stored.split_once('|')?;
+        match state {
+            "ok" => Some((true, answer.to_string())),
+            "no" => Some((false, answer.to_string())),
+            _ => None,
+        }
+    }
+
+    pub fn save(id: &str, correct: bool, answer: &str) {
+        let state = if correct { "ok" } else { "no" };
+        storage_set(&format!("{PREFIX}{id}"), &format!("{state}|{answer}"));
+    }
+}
+
 #[component]
 pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
-    let text = RwSignal::new(ex.typed.clone());
-    let choice = RwSignal::new(ex.chosen);
+    // What the reader did before the wasm arrived wins over what was stored on an earlier visit.
+    let stored = progress::load(ex.id).filter(|_| ex.typed.is_empty() && ex.chosen.is_none());
+    let stored_choice = stored.as_ref().and_then(|(_, a)| a.parse::<usize>().ok());
+    let (typed, chosen) = match (&ex.answer, &stored) {
+        (AnswerData::Choices { options, .. }, Some(_)) => {
+            (String::new(), stored_choice.filter(|&i| i < options.len()))
+        }
+        (_, Some((_, answer))) => (answer.clone(), None),
+        _ => (ex.typed.clone(), ex.chosen),
+    };
+    let text = RwSignal::new(typed);
+    let choice = RwSignal::new(chosen);
     let verdict = RwSignal::new(None::<Verdict>);
     let show_hint = RwSignal::new(false);
     let input_id = format!("exercise-{}-input", ex.id);
@@ -204,8 +238,22 @@ pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
                 Some(_) => Verdict::Wrong,
             },
         };
+        let answer = match &ex.answer {
+            AnswerData::Choices { .. } => choice
+                .get_untracked()
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+            _ => text.get_untracked(),
+        };
+        if !matches!(v, Verdict::Unreadable(_)) {
+            progress::save(ex.id, v == Verdict::Correct, &answer);
+        }
         verdict.set(Some(v));
     };
+    // A stored answer shows its verdict again.
+    if stored.is_some() {
+        check();
+    }
 
     let answer_input = match &ex.answer {
         AnswerData::Choices { options, .. } => {

@@ -1,7 +1,10 @@
 //! The landing page: what the book is, the learning route 00 → 04, the learning goals.
 
 use crate::chapter::{self, CHAPTERS};
-use crate::util::{path, set_title, BOOK_TITLE};
+use crate::exercise::progress;
+use crate::util::{
+    path, set_title, storage_get, storage_prefixed, storage_remove_prefixed, BOOK_TITLE,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -63,6 +66,7 @@ pub fn Landing() -> impl IntoView {
                     "to MACE and the unified Multi-ACE design space (Batatia et al., 2025). Every equation you meet "
                     "can be turned in a widget, and every widget shows the numbers that prove it right."
                 </p>
+                <Continue/>
                 <p class="actions">
                     <a href=first class="button primary" rel="external">"Start with chapter 00"</a>
                     <A href=path("/embed") attr:class="button">"Browse the widgets"</A>
@@ -90,3 +94,61 @@ pub fn Landing() -> impl IntoView {
         </section>
     }
 }
+
+/// Where the reader left off (`shell.js` stores the chapter page and the section in view under
+/// `multiace-last-place`), how many exercises they solved, and a way to forget both.
+#[component]
+fn Continue() -> impl IntoView {
+    let read = || {
+        let place = storage_get(LAST_PLACE).and_then(|p| {
+            let mut lines = p.lines();
+            let (path, hash, title) = (lines.next()?, lines.next()?, lines.next()?);
+            // Only a chapter page of this site, and only a section anchor.
+            let ours = path.starts_with(&crate::util::path("/chapter/"));
+            let hash_ok = hash.is_empty()
+                || (hash.starts_with('#')
+                    && hash[1..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            (ours && hash_ok).then(|| (format!("{path}{hash}"), title.to_string()))
+        });
+        let solved = storage_prefixed(progress::PREFIX)
+            .iter()
+            .filter(|(_, v)| v.starts_with("ok|"))
+            .count();
+        (place, solved)
+    };
+    let state = RwSignal::new(read());
+    let forget = move |_| {
+        let sure = window()
+            .confirm_with_message("Forget your answers to the exercises and the place you left off? This cannot be undone.")
+            .unwrap_or(false);
+        if sure {
+            storage_remove_prefixed(progress::PREFIX);
+            storage_remove_prefixed(LAST_PLACE);
+            state.set(read());
+        }
+    };
+    move || {
+        let (place, solved) = state.get();
+        (place.is_some() || solved > 0).then(|| {
+            let solved_text = match solved {
+                0 => String::new(),
+                1 => "You have solved 1 exercise. ".to_string(),
+                n => format!("You have solved {n} exercises. "),
+            };
+            view! {
+                <p class="continue" data-testid="continue">
+                    {place.map(|(href, title)| view! {
+                        <a href=href class="button primary" rel="external">"Continue: " {title}</a>
+                        " "
+                    })}
+                    <span class="continue-note">{solved_text}"Your progress is kept in this browser only. "</span>
+                    <button type="button" class="link-button" on:click=forget>"Forget it"</button>
+                </p>
+            }
+        })
+    }
+}
+
+const LAST_PLACE: &str = "multiace-last-place";

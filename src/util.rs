@@ -87,6 +87,32 @@ pub fn storage_set(key: &str, value: &str) {
     }
 }
 
+/// Removes every stored key that starts with `prefix`.
+pub fn storage_remove_prefixed(prefix: &str) {
+    let Some(s) = storage() else {
+        return;
+    };
+    let keys: Vec<String> = (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
+/// The stored keys that start with `prefix`, with their values.
+pub fn storage_prefixed(prefix: &str) -> Vec<(String, String)> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect()
+}
+
 pub fn set_title(title: &str) {
     document().set_title(title);
 }

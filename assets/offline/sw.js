@@ -2,8 +2,8 @@
 // This file is a template: the release build's post-build hook (scripts/post-build.mjs) fills in
 // VERSION (a hash of every file of the build) and PRECACHE (the app shell: index.html, the
 // chapter and embed pages, the hashed js/css, the wasm bootstraps, fonts, icons; each wasm is kept
-// once fetched, so a first visit downloads only its own page's code) and writes it as sw.js at the site root. Debug builds
-// (`trunk serve`) have no service worker.
+// once fetched, so a first visit downloads only its own page's code) and writes it as sw.js at the
+// site root. Debug builds (`trunk serve`) have no service worker.
 //
 // Strategy
 // - install: precache the app shell into a cache named after the build (`multiace-<VERSION>`);

@@ -85,8 +85,8 @@ impl Bundles {
     /// The bootstrap file of bundle `name`: (path under the site root, content). It waits for the
     /// page's text to paint (like the chapter pages' deferred trunk bootstrap, see `template.rs`),
     /// then until the reader needs the code: an island (a widget or an exercise) within a screen
-    /// of the viewport, as `src/islands.rs` mounts them, or a scroll, a key, a tap or a click. A reader who
-    /// reads the opening of a chapter downloads no wasm. The first key pressed before the wasm
+    /// of the viewport, as `src/islands.rs` mounts them, or a scroll, a key, a tap or a click. A
+    /// reader who reads the opening of a chapter downloads no wasm. The first key pressed before the wasm
     /// is there is kept in `window.multiaceEarlyKey` for the app to act on. Sets
     /// `window.wasmBindings` as trunk's bootstrap does.
     pub fn boot(&self, name: &str) -> Option<(String, String)> {

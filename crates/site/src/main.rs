@@ -9,12 +9,14 @@
 //! The template is the `index.html` trunk wrote (its `<head>` loads the styles and the wasm and,
 //! in release builds, carries the CSP); `<base href>` in it gives the site's base path. Writes
 //! `chapter/<slug>/index.html` for every chapter, `embed/<name>/index.html` for every widget and
-//! `previews/*.svg` for the widget pictures. With `--bundles` (release builds) each page runs only
+//! `previews/*.svg` for the widget pictures, `print/index.html` (the whole book)
+//! and `search-index.json` (`search.rs`). With `--bundles` (release builds) each page runs only
 //! its widgets' bundle (`bundles.rs`). The trunk post-build hook (`scripts/post-build.mjs`) runs it on every build.
 //! Bad input is one `error:` line and exit status 2.
 
 mod book;
 mod bundles;
+mod equations;
 // The app reads every field of the registry; the pages need only some.
 #[allow(dead_code)]
 #[path = "../../../src/widgets/catalogue.rs"]
@@ -23,6 +25,7 @@ mod exercise_html;
 mod markdown;
 mod page;
 mod preview;
+mod search;
 mod slot;
 mod template;
 
@@ -139,6 +142,24 @@ fn write_embeds(
     Ok(())
 }
 
+/// `print/index.html`: the whole book in one document. Its wasm is the reader bundle's (the
+/// exercises; its widgets are figures), which has no text to wait for.
+fn write_print(
+    template: &template::Template,
+    bundles: Option<&bundles::Bundles>,
+    book: &[book::LoadedChapter],
+    slots: &[Vec<slot::WidgetSlot>],
+    out: &Path,
+) -> Result<(), String> {
+    let boot = page_boot(bundles, [], out)?;
+    let body = page::print_body(book, template.base(), slots);
+    let title = format!("The whole book, for printing · {}", page::BOOK_TITLE);
+    let description =
+        "Every chapter of Multi-ACE Learning in one document, for printing or saving as PDF.";
+    let html = template.fill(&title, description, &body, boot.as_deref(), false);
+    write(&out.join("print").join("index.html"), &html)
+}
+
 fn run(args: &Args) -> Result<usize, String> {
     let template = std::fs::read_to_string(&args.template)
         .map_err(|e| format!("cannot read {}: {e}", args.template.display()))?;
@@ -149,6 +170,7 @@ fn run(args: &Args) -> Result<usize, String> {
     let bundles = load_bundles(args, template.base())?;
     let book = book::load(&args.chapters, |_| {})
         .map_err(|failures| format!("chapter rendering failed:\n  {}", failures.join("\n  ")))?;
+    let mut all_slots = Vec::new();
     for (index, ch) in book.iter().enumerate() {
         let mut slots = Vec::new();
         for block in &ch.chapter.blocks {
@@ -176,7 +198,11 @@ fn run(args: &Args) -> Result<usize, String> {
             &args.out.join("chapter").join(&ch.slug).join("index.html"),
             &html,
         )?;
+        all_slots.push(slots);
     }
+    write_print(&template, bundles.as_ref(), &book, &all_slots, &args.out)?;
+    let index = search::to_json(&search::entries(&book, &all_slots));
+    write(&args.out.join("search-index.json"), &index)?;
     write_embeds(&template, bundles.as_ref(), &args.out)?;
     let missing = book::missing_glyphs(&book, &args.fonts.join("subset-chars.txt"));
     if !missing.is_empty() {

@@ -433,6 +433,11 @@ pub fn render_chapter(source: &str, slug: &str, problems: &mut Vec<Problem>) -> 
     let mut blocks = Vec::new();
     let mut pending: Vec<Event> = Vec::new();
     let mut used_ids: Vec<String> = Vec::new();
+    let labels = crate::equations::labels(events.iter().filter_map(|e| match e {
+        Event::DisplayMath(t) => Some(t.as_ref()),
+        _ => None,
+    }));
+    let mut next_label = labels.iter();
     let planned = source
         .lines()
         .map(str::trim)
@@ -489,8 +494,9 @@ pub fn render_chapter(source: &str, slug: &str, problems: &mut Vec<Problem>) -> 
                             title_html: inner_html.clone(),
                         });
                     }
+                    // The permalink follows the text, so a screen reader reads the heading first.
                     pending.push(Event::Html(CowStr::from(format!(
-                        "<{level} id=\"{id}\">{inner_html}</{level}>\n"
+                        "<{level} id=\"{id}\">{inner_html}<a class=\"permalink\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n"
                     ))));
                 }
                 i = end + 1;
@@ -520,6 +526,23 @@ pub fn render_chapter(source: &str, slug: &str, problems: &mut Vec<Problem>) -> 
                 }
                 i = j + 1;
             }
+            Event::DisplayMath(tex) => {
+                let label = next_label.next().cloned().flatten();
+                let tex = crate::equations::hand_label(tex)
+                    .map(|(t, _)| t)
+                    .unwrap_or(tex);
+                pending.push(match latex_to_mathml(tex, true) {
+                    Ok(mathml) => Event::InlineHtml(CowStr::from(crate::equations::display_html(
+                        &mathml,
+                        label.as_deref(),
+                    ))),
+                    Err(message) => {
+                        problems.push(Problem { message });
+                        Event::Text(CowStr::from(tex.to_string()))
+                    }
+                });
+                i += 1;
+            }
             _ => {
                 pending.push(math_to_html(events[i].clone(), problems));
                 i += 1;
@@ -527,6 +550,12 @@ pub fn render_chapter(source: &str, slug: &str, problems: &mut Vec<Problem>) -> 
         }
     }
     flush(&mut pending, &mut blocks);
+    let known: Vec<String> = labels.into_iter().flatten().collect();
+    for block in &mut blocks {
+        if let Block::Html(html) = block {
+            *html = crate::equations::link_references(html, &known);
+        }
+    }
     if planned {
         // The site shows a "planned" banner; drop the marker so it is not said twice.
         if let Some(Block::Html(html)) = blocks.first_mut() {

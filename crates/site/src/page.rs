@@ -31,14 +31,32 @@ pub fn chapter_body(
     slots: &[WidgetSlot],
 ) -> String {
     let mut out = String::new();
-    out.push_str(&header(base));
+    let page = format!("{base}chapter/{}", book[index].slug);
+    out.push_str(&header(base, &page));
     out.push_str(
         "<div class=\"layout\">\n<nav id=\"toc\" class=\"toc\" aria-label=\"Table of contents\">\n",
     );
     out.push_str(&toc(book, index, base));
     out.push_str("</nav>\n<main id=\"main\" tabindex=\"-1\">\n");
-    out.push_str(&article(book, index, base, slots));
+    out.push_str(&article(book, index, base, slots, false));
     out.push_str("</main>\n</div>\n");
+    out
+}
+
+/// The whole book in one document (`/print`, as mdBook's print.html): every chapter on new
+/// pages, each widget as a figure (its still picture and parameters; nothing mounts into it),
+/// and the ids prefixed with the chapter's slug, so they stay unique.
+pub fn print_body(book: &[LoadedChapter], base: &str, slots: &[Vec<WidgetSlot>]) -> String {
+    let mut out = format!(
+        "<main id=\"main\" class=\"print-book\" tabindex=\"-1\">\n<header class=\"print-title\"><h1>{BOOK_TITLE}</h1><p>All chapters in one document, for printing or saving as PDF. The live widgets are at <a href=\"{base}\">the book's pages</a>.</p><button type=\"button\" class=\"print-now js-only\">Print…</button></header>\n"
+    );
+    for (index, ch) in book.iter().enumerate() {
+        let empty = Vec::new();
+        let html = article(book, index, base, slots.get(index).unwrap_or(&empty), true);
+        let html = html.replace(" id=\"", &format!(" id=\"{}-", ch.slug));
+        let _ = writeln!(out, "<section class=\"print-chapter\">{html}</section>");
+    }
+    out.push_str("</main>\n");
     out
 }
 
@@ -58,14 +76,16 @@ pub fn embed_body(slot: &WidgetSlot, base: &str) -> String {
     )
 }
 
-/// The header of every book page; `shell.js` makes its two buttons work.
-fn header(base: &str) -> String {
+/// The header of every book page; `shell.js` makes its two buttons work. `page` is the page's
+/// own path: a bare `#main` would resolve against `<base href>` and leave the page.
+fn header(base: &str, page: &str) -> String {
     format!(
-        r##"<a class="skip-link" href="#main">Skip to the text</a>
+        r##"<a class="skip-link" href="{page}#main">Skip to the text</a>
 <header class="site-header">
-<button type="button" class="toc-toggle" aria-controls="toc" aria-expanded="false"><span aria-hidden="true">☰ </span>Contents</button>
+<button type="button" class="toc-toggle" aria-controls="toc" aria-expanded="false"><span aria-hidden="true">☰</span><span class="toc-word"> Contents</span></button>
 <a href="{base}" class="brand"><svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true"><ellipse cx="16" cy="16" rx="13" ry="5.5" transform="rotate(30 16 16)"></ellipse><ellipse cx="16" cy="16" rx="13" ry="5.5" transform="rotate(-30 16 16)"></ellipse><circle cx="16" cy="16" r="3.2"></circle></svg>{BOOK_TITLE}</a>
-<button type="button" class="theme-toggle" aria-label="Switch to the dark theme">☾ Dark</button>
+<button type="button" class="search-open" aria-keyshortcuts="/ s Control+K" title="Search the book (/)"><svg viewBox="0 0 20 20" aria-hidden="true"><circle cx="8.5" cy="8.5" r="5.5"></circle><path d="M13 13l4.5 4.5"></path></svg><span class="search-label">Search</span></button>
+<button type="button" class="theme-toggle" aria-label="Switch to the dark theme"><span aria-hidden="true">☾</span><span class="theme-word"> Dark</span></button>
 </header>
 "##
     )
@@ -83,10 +103,25 @@ fn toc(book: &[LoadedChapter], current: usize, base: &str) -> String {
         } else {
             ""
         };
+        // The chapter's exercises, for the reader's progress (shell.js counts the solved ones).
+        let exercises: Vec<&str> = ch
+            .chapter
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Exercise(e) => Some(e.id.as_str()),
+                _ => None,
+            })
+            .collect();
         let _ = write!(
             out,
-            "<li{}><a href=\"{href}\"{}><span class=\"toc-num\">{}</span><span class=\"toc-title\">{}{planned}</span></a>",
+            "<li{}{}><a href=\"{href}\"{}><span class=\"toc-num\">{}</span><span class=\"toc-title\">{}{planned}</span></a>",
             if is_current { " class=\"current\"" } else { "" },
+            if exercises.is_empty() {
+                String::new()
+            } else {
+                format!(" data-exercises=\"{}\"", esc(&exercises.join(" ")))
+            },
             if is_current { " aria-current=\"page\"" } else { "" },
             ch.number,
             esc(&ch.chapter.title),
@@ -112,6 +147,7 @@ fn toc(book: &[LoadedChapter], current: usize, base: &str) -> String {
 <li><a href="{base}embed">Widget catalogue (for slides)</a></li>
 <li><a href="{base}figures">Figures (SVG and PNG)</a></li>
 <li><a href="{base}slides/index.html" rel="external">Example slides (reveal.js)</a></li>
+<li><a href="{base}print">The whole book, for printing</a></li>
 </ul>
 "#
     );
@@ -119,7 +155,14 @@ fn toc(book: &[LoadedChapter], current: usize, base: &str) -> String {
 }
 
 /// The chapter itself: head, planned banner, blocks, previous/next, source note.
-fn article(book: &[LoadedChapter], index: usize, base: &str, slots: &[WidgetSlot]) -> String {
+/// `print`: widgets as figures, no previous/next links (the `/print` page).
+fn article(
+    book: &[LoadedChapter],
+    index: usize,
+    base: &str,
+    slots: &[WidgetSlot],
+    print: bool,
+) -> String {
     let ch = &book[index];
     let mut out = format!(
         "<article class=\"chapter\" data-slug=\"{}\">\n<header class=\"chapter-head\"><p class=\"chapter-number\">Chapter {}</p><h1>{}</h1></header>\n",
@@ -139,18 +182,31 @@ fn article(book: &[LoadedChapter], index: usize, base: &str, slots: &[WidgetSlot
         );
     }
     let mut slots = slots.iter();
+    let page = format!("{base}chapter/{}", ch.slug);
     for block in &ch.chapter.blocks {
         match block {
             Block::Html(html) => {
-                let _ = writeln!(out, "<div class=\"prose\">{html}</div>");
+                let _ = writeln!(
+                    out,
+                    "<div class=\"prose\">{}</div>",
+                    on_this_page(html, &page)
+                );
             }
             Block::Widget { .. } => {
                 if let Some(slot) = slots.next() {
-                    out.push_str(&slot.html(base));
+                    out.push_str(&if print {
+                        slot.figure_html(base)
+                    } else {
+                        slot.html(base)
+                    });
                 }
             }
             Block::Exercise(e) => out.push_str(&exercise(e)),
         }
+    }
+    if print {
+        out.push_str("</article>\n");
+        return out;
     }
     out.push_str("<nav class=\"chapter-nav\" aria-label=\"Previous and next chapter\">\n");
     let link = |ch: &LoadedChapter, class: &str, dir: &str| {
@@ -169,10 +225,16 @@ fn article(book: &[LoadedChapter], index: usize, base: &str, slots: &[WidgetSlot
     }
     let _ = write!(
         out,
-        "</nav>\n<p class=\"chapter-source\">This chapter is plain Markdown: <code>chapters/{}</code></p>\n</article>\n",
-        ch.file
+        "</nav>\n<p class=\"chapter-source\">This chapter is plain Markdown: <a href=\"{base}chapters/{file}\"><code>chapters/{file}</code></a></p>\n</article>\n",
+        file = ch.file
     );
     out
+}
+
+/// Same-page links (`href="#id"`: permalinks, equation and citation links) made absolute, since
+/// the page's `<base href>` would otherwise send them to the landing page.
+fn on_this_page(html: &str, page: &str) -> String {
+    html.replace("href=\"#", &format!("href=\"{page}#"))
 }
 
 /// The first paragraph's text, shortened: the page's `<meta name="description">` (link
@@ -244,10 +306,25 @@ mod tests {
         assert!(html.contains("<math"), "math rendered");
         assert!(html.contains("<h2 id=\"a-section\">"), "anchored heading");
         assert!(
+            html.contains(
+                "href=\"/sub/chapter/00-x#a-section\" aria-label=\"Link to this section\""
+            ),
+            "a permalink that survives <base href>: {html}"
+        );
+        assert!(html.contains("class=\"skip-link\" href=\"/sub/chapter/00-x#main\""));
+        assert!(
+            html.contains("href=\"/sub/chapters/00_x.md\""),
+            "the Markdown source"
+        );
+        assert!(
             html.contains("href=\"/sub/chapter/00-x#a-section\""),
             "contents link the section"
         );
         assert!(html.contains("aria-current=\"page\""));
+        assert!(
+            html.contains("data-exercises=\"t-1\""),
+            "the chapter's exercises in the contents"
+        );
         assert!(html.contains("rel=\"next\"") && !html.contains("rel=\"prev\""));
         assert!(html.contains(
             "class=\"widget-slot\" data-widget=\"rotation\" data-query=\"molecule=water\""
@@ -283,6 +360,25 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("class=\"toc\""), "no book chrome");
+    }
+
+    #[test]
+    fn the_print_page_holds_every_chapter_with_widgets_as_figures() {
+        let book = book();
+        let slot = WidgetSlot::new("rotation", "molecule=water", "00-x-1").unwrap();
+        let html = print_body(&book, "/", &[vec![slot], vec![]]);
+        assert_eq!(html.matches("class=\"print-chapter\"").count(), 2);
+        assert!(html.contains("<h1>First</h1>") && html.contains("<h1>Second</h1>"));
+        assert!(
+            html.contains("id=\"00-x-a-section\""),
+            "ids unique across chapters"
+        );
+        assert!(html.contains("class=\"print-widget\""), "{html}");
+        assert!(
+            !html.contains("widget-slot"),
+            "nothing for the wasm to mount"
+        );
+        assert!(!html.contains("rel=\"next\""));
     }
 
     #[test]

@@ -147,6 +147,40 @@ impl WidgetSlot {
         out
     }
 
+    /// The widget as a printed figure (the `/print` page): its title, still picture and
+    /// parameters, and the address where it runs live. Not a slot: nothing mounts into it.
+    pub fn figure_html(&self, base: &str) -> String {
+        let title = self.info.map(|w| w.title).unwrap_or("Widget");
+        let mut out = format!(
+            "<figure class=\"print-widget\" data-widget=\"{}\">\n",
+            esc(&self.name)
+        );
+        if let Some((file, p)) = &self.preview {
+            let _ = writeln!(
+                out,
+                "<img class=\"preview-figure\" src=\"{base}previews/{file}\" width=\"{}\" height=\"{}\" alt=\"A still picture of the widget “{}”\">",
+                p.width,
+                p.height,
+                esc(title)
+            );
+        }
+        let live = if self.query.is_empty() {
+            format!("{base}embed/{}", self.name)
+        } else {
+            format!("{base}embed/{}?{}", self.name, self.query)
+        };
+        let _ = writeln!(
+            out,
+            "<figcaption><strong>{}</strong> (interactive at <a href=\"{}\">{}</a>)</figcaption>",
+            esc(title),
+            esc(&live),
+            esc(&live)
+        );
+        out.push_str(&self.params_html());
+        out.push_str("</figure>\n");
+        out
+    }
+
     /// The parameters the widget starts with (the chapter's values over the defaults).
     fn params_html(&self) -> String {
         let Some(info) = self.info else {
