@@ -14,6 +14,8 @@
 mod book;
 #[path = "crates/site/src/equations.rs"]
 mod equations;
+#[path = "crates/site/src/html_text.rs"]
+mod html_text;
 #[allow(dead_code)]
 #[path = "crates/site/src/markdown.rs"]
 mod markdown;
@@ -26,6 +28,7 @@ fn main() {
     println!("cargo:rerun-if-changed=crates/site/src/book.rs");
     println!("cargo:rerun-if-changed=crates/site/src/markdown.rs");
     println!("cargo:rerun-if-changed=crates/site/src/equations.rs");
+    println!("cargo:rerun-if-changed=crates/site/src/html_text.rs");
     println!("cargo:rerun-if-env-changed=MULTIACE_CHAPTERS_DIR");
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));

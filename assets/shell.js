@@ -55,6 +55,7 @@
     chapterKeys();
     progress(toc);
     keepPlace();
+    focusableScrollers();
     scrollspy(toc);
     if (toggle && toc) {
       const open = (yes) => {
@@ -199,7 +200,27 @@
       window.scrollBy(0, anchor.getBoundingClientRect().top - offset);
       requestAnimationFrame(() => { restoring = false; });
     });
-    record();
+  }
+
+  // A formula or table that scrolls sideways can be scrolled from the keyboard: it takes a Tab
+  // stop while (and only while) it is wider than its box. Checked when the browser is idle, after
+  // the math font, and after a resize.
+  function focusableScrollers() {
+    const blocks = '.prose :is(.display-math-body, .display-math:not(.numbered), table, p, ul, ol)';
+    const mark = () => document.querySelectorAll(blocks).forEach((el) => {
+      const scrolls = el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        el.tabIndex = 0;
+        el.dataset.scrollFocus = '';
+      } else if (!scrolls && el.hasAttribute('data-scroll-focus')) {
+        el.removeAttribute('tabindex');
+        delete el.dataset.scrollFocus;
+      }
+    });
+    const later = () => (window.requestIdleCallback ?? setTimeout)(mark);
+    if (document.readyState === 'complete') later(); else addEventListener('load', later, { once: true });
+    let timer = 0;
+    addEventListener('resize', () => { clearTimeout(timer); timer = setTimeout(mark, 200); });
   }
 
   // ← / → go to the previous / next chapter (as in mdBook), unless the key is for something
@@ -237,6 +258,8 @@
       queued = true;
       requestAnimationFrame(() => { queued = false; update(); });
     }, { passive: true });
-    update();
+    // After the first paint: reading positions earlier would force the page's first layout.
+    const first = () => requestAnimationFrame(() => setTimeout(update, 0));
+    if (document.readyState === 'complete') first(); else addEventListener('load', first, { once: true });
   }
 })();

@@ -1040,7 +1040,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     <table class="fit-errors">
                         <thead>
                             <tr>
-                                <th rowspan="2"></th>
+                                <th rowspan="2" scope="col">"data"</th>
                                 <th scope="colgroup" colspan="2">"energy "<span class="small">"meV/atom"</span></th>
                                 <th scope="colgroup" colspan="2">"force "<span class="small">"meV/Å"</span></th>
                             </tr>

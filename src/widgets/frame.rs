@@ -26,6 +26,13 @@ pub fn write_url(embedded: bool, query: &str) {
     }
 }
 
+/// True on a widget's embed page (`<html class="embedded">`), where its title is the page's h1.
+fn embed_page() -> bool {
+    document()
+        .document_element()
+        .is_some_and(|e| e.class_list().contains("embedded"))
+}
+
 /// The `<iframe>` snippet a lecturer pastes into a slide.
 fn embed_snippet(name: &str, title: &str, query: &str, height: u32) -> String {
     let base = site_url(&format!("/embed/{name}"));
@@ -89,7 +96,11 @@ pub fn WidgetFrame(
     view! {
         <div class="widget" data-widget=name>
             <div class="widget-titlebar">
-                <h3 class="widget-name">{title}</h3>
+                {if embed_page() {
+                    view! { <h1 class="widget-name">{title}</h1> }.into_any()
+                } else {
+                    view! { <h3 class="widget-name">{title}</h3> }.into_any()
+                }}
                 <button class="copy-embed" type="button" on:click=on_copy title="Copy an <iframe> snippet for slides or a course page">
                     {move || if copied.get() { "Copied ✓" } else { "Copy embed code" }}
                 </button>

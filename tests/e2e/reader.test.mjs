@@ -25,6 +25,10 @@ test('skip link, permalinks, one aria-current, the Markdown source link', async 
   assert.equal(await page.locator('article.chapter h2[id] > a.permalink').count(), h2, 'every section heading has a permalink');
   const link = await page.locator('article.chapter h2[id] > a.permalink').nth(1).evaluate((a) => [a.href, a.parentElement.id]);
   assert.equal(link[0], `${chapter('01-atomic-cluster-expansion')}#${link[1]}`);
+  const cites = await page.evaluate(() => [...document.querySelectorAll('a.cite')]
+    .map((a) => [a.textContent, !!document.getElementById(new URL(a.href).hash.slice(1))]));
+  assert.ok(cites.length >= 5, `citations link to the references: ${cites.length}`);
+  assert.deepEqual(cites.filter(([, ok]) => !ok), [], 'every citation finds its entry');
   const source = await page.locator('.chapter-source a').getAttribute('href');
   const md = await page.evaluate((href) => fetch(href).then((r) => r.text()), source);
   assert.match(md, /^# 01/, 'the link gives the chapter as Markdown');
@@ -159,6 +163,19 @@ test('phones: the header fits at 320, 360 and 390 px, light and dark', async () 
       await page.close();
     }
   }
+});
+
+test('a reload comes back to the same place', async () => {
+  const page = await newPage(site);
+  await page.goto(chapter('02-equivariant-neural-networks'));
+  const p = page.locator('article.chapter .prose p').nth(25);
+  await p.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 150));
+  await page.waitForTimeout(400);
+  await page.reload();
+  await page.waitForTimeout(1200);
+  const top = await p.evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(Math.abs(top - 150) < 150, `after the reload the paragraph is at ${top} px, not 150 px`);
+  await page.close();
 });
 
 test('resizing keeps the paragraph in view where it was', async () => {

@@ -44,37 +44,7 @@ pub fn display_html(mathml: &str, label: Option<&str>) -> String {
 /// Links "equation (N)" and "equations (N) and (M)" in rendered text to the equations that
 /// exist (`known`), leaving tags, math and existing links alone.
 pub fn link_references(html: &str, known: &[String]) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut in_link = false;
-    while !rest.is_empty() {
-        if rest.starts_with('<') {
-            let end = if rest.starts_with("<math") {
-                rest.find("</math>").map(|i| i + "</math>".len())
-            } else {
-                rest.find('>').map(|i| i + 1)
-            }
-            .unwrap_or(rest.len());
-            let tag = &rest[..end];
-            if tag.starts_with("<a ") || tag == "<a>" {
-                in_link = true;
-            } else if tag == "</a>" {
-                in_link = false;
-            }
-            out.push_str(tag);
-            rest = &rest[end..];
-            continue;
-        }
-        let text_end = rest.find('<').unwrap_or(rest.len());
-        let text = &rest[..text_end];
-        if in_link {
-            out.push_str(text);
-        } else {
-            out.push_str(&link_in_text(text, known));
-        }
-        rest = &rest[text_end..];
-    }
-    out
+    crate::html_text::map_text(html, |text| link_in_text(text, known))
 }
 
 /// `text` has no tags.

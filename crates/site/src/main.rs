@@ -16,7 +16,9 @@
 
 mod book;
 mod bundles;
+mod citations;
 mod equations;
+mod html_text;
 // The app reads every field of the registry; the pages need only some.
 #[allow(dead_code)]
 #[path = "../../../src/widgets/catalogue.rs"]

@@ -162,6 +162,49 @@ fn math_to_html<'a>(event: Event<'a>, problems: &mut Vec<Problem>) -> Event<'a> 
     }
 }
 
+/// A table header that is only a formula (`| $T$ |`) gets the formula's text as its `<math>`'s
+/// label: without it, accessibility checkers (axe's empty-table-header) and some screen readers
+/// find the header empty.
+fn name_math_headers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<th") {
+        let Some(open_end) = rest[at..].find('>').map(|i| at + i + 1) else {
+            break;
+        };
+        out.push_str(&rest[..open_end]);
+        rest = &rest[open_end..];
+        let Some(close) = rest.find("</th>") else {
+            continue;
+        };
+        let cell = &rest[..close];
+        if cell.starts_with("<math")
+            && cell.ends_with("</math>")
+            && cell.matches("<math").count() == 1
+        {
+            let text: String = strip_tags(cell).split_whitespace().collect();
+            out.push_str(&cell.replacen("<math", &format!("<math aria-label=\"{text}\""), 1));
+            rest = &rest[close..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Markdown fragment (an exercise field) → HTML. A single paragraph is unwrapped so the text
 /// can sit inside a `<label>` or `<p>` of the component.
 pub fn render_fragment(markdown: &str, problems: &mut Vec<Problem>) -> String {
@@ -553,7 +596,7 @@ pub fn render_chapter(source: &str, slug: &str, problems: &mut Vec<Problem>) -> 
     let known: Vec<String> = labels.into_iter().flatten().collect();
     for block in &mut blocks {
         if let Block::Html(html) = block {
-            *html = crate::equations::link_references(html, &known);
+            *html = name_math_headers(&crate::equations::link_references(html, &known));
         }
     }
     if planned {
@@ -628,6 +671,21 @@ mod tests {
     fn bad_latex_is_an_error() {
         assert!(latex_to_mathml(r"\frac{1}", false).is_err());
         assert!(latex_to_mathml(r"\notacommand x", true).is_err());
+    }
+
+    #[test]
+    fn a_header_that_is_only_math_is_named() {
+        let h = name_math_headers("<table><thead><tr><th>model</th><th><math display=\"inline\"><mi>T</mi></math></th><th>x <math><mi>y</mi></math></th></tr></thead></table>");
+        assert!(
+            h.contains("<th><math aria-label=\"T\" display=\"inline\"><mi>T</mi></math></th>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<th>x <math><mi>y</mi></math></th>"),
+            "text beside the math is its name: {h}"
+        );
+        assert_eq!(name_math_headers("<th>"), "<th>");
+        assert_eq!(name_math_headers("<th"), "<th");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! mounted widgets and exercises take the place of their static forms without moving the text.
 
 use crate::book::LoadedChapter;
+use crate::citations;
 use crate::exercise_html::exercise;
 use crate::markdown::Block;
 use crate::slot::WidgetSlot;
@@ -183,13 +184,24 @@ fn article(
     }
     let mut slots = slots.iter();
     let page = format!("{base}chapter/{}", ch.slug);
+    let references: Vec<_> = ch
+        .chapter
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Html(html) => citations::entries(html),
+            _ => Vec::new(),
+        })
+        .collect();
     for block in &ch.chapter.blocks {
         match block {
             Block::Html(html) => {
+                let html =
+                    citations::link(&citations::anchor_entries(html, &references), &references);
                 let _ = writeln!(
                     out,
                     "<div class=\"prose\">{}</div>",
-                    on_this_page(html, &page)
+                    on_this_page(&html, &page)
                 );
             }
             Block::Widget { .. } => {
@@ -355,6 +367,10 @@ mod tests {
         let slot = WidgetSlot::new("rotation", "", "embed-rotation").unwrap();
         let html = embed_body(&slot, "/sub/");
         assert!(html.contains("data-embed"), "{html}");
+        assert!(
+            html.contains("<h1 class=\"widget-name\">"),
+            "the widget's title is the page's heading"
+        );
         assert!(
             html.contains("href=\"/sub/chapter/00-fundamentals\""),
             "{html}"

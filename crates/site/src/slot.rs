@@ -109,6 +109,8 @@ impl WidgetSlot {
         } else {
             format!("{base}embed/{}?{}", self.name, self.query)
         };
+        // On its embed page the widget's title is the page's heading.
+        let h = if embed { "h1" } else { "h3" };
         let (marker, open_alone) = if embed {
             (" data-embed", String::new())
         } else {
@@ -121,7 +123,7 @@ impl WidgetSlot {
             )
         };
         let mut out = format!(
-            "<div class=\"widget-slot\" data-widget=\"{}\" data-query=\"{}\"{marker} style=\"--slot-wide:{wide}px;--slot-narrow:{narrow}px\">\n<div class=\"widget widget-preview\">\n<div class=\"widget-titlebar\"><h3 class=\"widget-name\">{}</h3>{open_alone}</div>\n",
+            "<div class=\"widget-slot\" data-widget=\"{}\" data-query=\"{}\"{marker} style=\"--slot-wide:{wide}px;--slot-narrow:{narrow}px\">\n<div class=\"widget widget-preview\">\n<div class=\"widget-titlebar\"><{h} class=\"widget-name\">{}</{h}>{open_alone}</div>\n",
             esc(&self.name),
             esc(&self.query),
             esc(title),
