@@ -33,6 +33,7 @@
   document.addEventListener('DOMContentLoaded', () => {
     if (root.classList.contains('embedded')) return;
     searchKeys();
+    samePageLinks();
     // the app's pages draw their header later: listen on the document
     document.addEventListener('click', (ev) => { if (ev.target.closest?.('.search-open')) openSearch(); });
     highlightSearchHit();
@@ -69,6 +70,24 @@
       });
     }
   });
+
+  // The pages write same-page links with their own path (a bare #id resolves against
+  // <base href>). A host may serve the page at path/ as well as path: a link to path#id is still
+  // this page, so scroll there instead of loading the page again.
+  function samePageLinks() {
+    const bare = (p) => p.replace(/\/(index\.html)?$/, '');
+    document.addEventListener('click', (ev) => {
+      const a = ev.target.closest?.('a[href*="#"]');
+      if (!a || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+      if (a.origin !== location.origin || bare(a.pathname) !== bare(location.pathname) || !a.hash) return;
+      const target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+      if (!target) return;
+      ev.preventDefault();
+      history.pushState(null, '', `${location.pathname}${location.search}${a.hash}`);
+      target.scrollIntoView();
+      if (target.tabIndex >= 0 || target.id === 'main') target.focus({ preventScroll: true });
+    });
+  }
 
   // Search (search.js and its index) loads on first use: `/`, `s`, Ctrl+K or the header button.
   function openSearch() {

@@ -127,6 +127,13 @@ pub fn WidgetFrame(
                     })
             }}
             <div class="widget-body">{children()}</div>
+            // Paper shows the state the controls set (the controls themselves are not printed).
+            <p class="widget-print-params">
+                {move || {
+                    let q = state.get();
+                    if q.is_empty() { String::new() } else { format!("Parameters: {}", q.replace('&', ", ")) }
+                }}
+            </p>
         </div>
     }
 }

@@ -305,6 +305,17 @@ test('under a sub-path (--public-url /multiace/): landing, deep links, figures, 
         assert.match(new URL(page.url()).pathname, new RegExp(`^${base}chapter/01-atomic-cluster-expansion/?$`));
         const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
         assert.equal(scope, root, 'the service worker is scoped to the base path');
+        // The skip link and a permalink stay on the page under the base path too.
+        const here = page.url().split('#')[0];
+        assert.equal(await page.locator('.skip-link').evaluate((a) => a.href), `${here.replace(/\/$/, '')}#main`);
+        const loads = page.requests.length;
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        assert.match(new URL(page.url()).pathname, new RegExp(`^${base}chapter/01-atomic-cluster-expansion/?$`), 'the skip link keeps the page');
+        assert.equal(new URL(page.url()).hash, '#main');
+        assert.ok(!page.requests.slice(loads).some((u) => u.includes('chapter/01-atomic-cluster-expansion')), 'and does not load it again');
+        const permalink = await page.locator('article.chapter h2 > a.permalink').first().evaluate((a) => a.href);
+        assert.ok(permalink.startsWith(`${root}chapter/01-atomic-cluster-expansion#`), permalink);
       }
       await page.close();
     }
