@@ -47,7 +47,8 @@ mod visibility;
 #[path = "../view3d/mod.rs"]
 mod view3d;
 
-pub use catalogue::WidgetInfo;
+pub use catalogue::{embed_height, WidgetInfo};
+pub use params::PAGE_KEYS;
 use catalogue::CATALOGUE;
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
