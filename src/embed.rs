@@ -37,11 +37,10 @@ pub fn page_query() -> String {
 /// The raw value of `key` in `query`, percent-decoding left out (page keys are plain words).
 fn value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
     query
-        .split('&')
+        .rsplit('&')
         .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| *k == key)
+        .find(|(k, _)| *k == key)
         .map(|(_, v)| v)
-        .last()
 }
 
 /// The stylesheet that hides every control `controls` (a `?controls=` value) does not keep, or

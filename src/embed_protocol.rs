@@ -115,14 +115,9 @@ fn set(query: &str) {
     replace_url(&query);
     crate::embed::prepare(&query);
     let Some((host, name, registry, old)) = MOUNTED.with(|m| {
-        m.borrow_mut().as_mut().map(|m| {
-            (
-                m.host.clone(),
-                m.name.clone(),
-                m.registry,
-                m.handle.take(),
-            )
-        })
+        m.borrow_mut()
+            .as_mut()
+            .map(|m| (m.host.clone(), m.name.clone(), m.registry, m.handle.take()))
     }) else {
         return;
     };
@@ -201,7 +196,10 @@ fn uses_keys(target: Option<web_sys::EventTarget>, letters: bool) -> bool {
     match tag.as_str() {
         "textarea" | "select" => true,
         "input" => {
-            let kind = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
+            let kind = el
+                .get_attribute("type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             // Letters change only text-like inputs; Space also toggles checkboxes and buttons.
             !letters || !matches!(kind.as_str(), "range" | "checkbox" | "radio" | "button")
         }
@@ -278,9 +276,8 @@ fn listen() {
     on_message.forget();
 
     // Bubbling phase: a widget's own handler (arrow keys, Space on Play) has run first.
-    let on_keydown = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| {
-        on_key(&ev)
-    });
+    let on_keydown =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|ev: web_sys::KeyboardEvent| on_key(&ev));
     let _ = w.add_event_listener_with_callback("keydown", on_keydown.as_ref().unchecked_ref());
     on_keydown.forget();
 

@@ -142,7 +142,9 @@ mod tests {
     fn every_registered_widget_has_a_measured_height() {
         for w in CATALOGUE {
             assert!(
-                crate::catalogue::HEIGHTS.iter().any(|(n, _, _)| *n == w.name),
+                crate::catalogue::HEIGHTS
+                    .iter()
+                    .any(|(n, _, _)| *n == w.name),
                 "measure {}",
                 w.name
             );
