@@ -91,7 +91,13 @@
       }
       case 'resize':
         if (typeof d.height === 'number' && isFinite(d.height) && d.height > 0 && d.height < 100000) {
-          frame.style.height = Math.ceil(d.height) + 'px';
+          // The frame's content box takes the height (plus borders and padding if border-box).
+          var cs = getComputedStyle(frame);
+          var extra = cs.boxSizing === 'border-box'
+            ? parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth)
+              + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom)
+            : 0;
+          frame.style.height = Math.ceil(d.height + (extra || 0)) + 'px';
         }
         break;
       case 'state':

@@ -34,9 +34,26 @@ async function openDeckAt(page, name) {
 
 const frameOf = (page, name) => page.frames().find((f) => f.url().includes(`/embed/${name}`));
 
+/** A real mouse click on `locator` inside the frame of widget `name`, at the middle of the part of
+ * it the frame shows (Playwright's own click() would scroll the element into view first). */
+async function clickInFrame(page, name, locator) {
+  const frame = await page.locator(`section[data-widget="${name}"] iframe`).boundingBox();
+  const box = await locator.boundingBox();
+  const top = Math.max(box.y, frame.y);
+  const bottom = Math.min(box.y + box.height, frame.y + frame.height);
+  assert.ok(bottom > top, `${name}: the element shows in its frame`);
+  await page.mouse.click(box.x + box.width / 2, (top + bottom) / 2);
+}
+
 test('the deck: Esc gives the keys back to reveal.js, a clicker always advances, a click never scrolls', async () => {
   const page = await newPage(site);
   const { index, frame } = await openDeckAt(page, 'sh-explorer');
+  // The frame shows the whole widget (embed.js gave it the reported height).
+  await page.waitForFunction(() => {
+    const f = document.querySelector('section[data-widget="sh-explorer"] iframe');
+    const doc = f.contentDocument;
+    return doc && Math.abs(doc.documentElement.getBoundingClientRect().height - f.clientHeight) <= 2;
+  }, null, { timeout: 10000 });
   // Compact mode: no title bar, only the l and m controls.
   assert.ok(await frame.locator('html.compact').count(), 'chrome=0 gives the compact mode');
   assert.equal(await frame.locator('.widget-titlebar').isVisible(), false, 'no title bar');
@@ -45,7 +62,7 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
 
   // Click the 3D view: the arrow keys rotate it, the slide stays.
   const inner = frameOf(page, 'sh-explorer');
-  await frame.locator('canvas.view3d').click();
+  await clickInFrame(page, 'sh-explorer', frame.locator('canvas.view3d'));
   assert.equal(await inner.evaluate(() => document.scrollingElement.scrollTop), 0, 'the click did not scroll the frame');
   await page.keyboard.press('ArrowRight');
   assert.equal((await indices(page)).h, index, 'ArrowRight went to the widget');
@@ -69,7 +86,7 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
   await page.screenshot({ path: path.join(SHOTS, 'deck-sh-explorer.png') });
 
   // A focused widget and a clicker: PageDown still advances the deck.
-  await frame.locator('canvas.view3d').click();
+  await clickInFrame(page, 'sh-explorer', frame.locator('canvas.view3d'));
   await page.keyboard.press('PageDown');
   await page.waitForFunction((i) => {
     const { h, f } = window.Reveal.getIndices();
@@ -78,7 +95,7 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
 
   // On the next slide (no fragments): click a control, Esc, ArrowRight goes to the next slide.
   const cg = await openDeckAt(page, 'clebsch-gordan');
-  await cg.frame.locator('[data-control="l1"] button.chip').first().click();
+  await clickInFrame(page, 'clebsch-gordan', cg.frame.locator('[data-control="l1"] button.chip').first());
   assert.equal(await frameOf(page, 'clebsch-gordan').evaluate(() => document.scrollingElement.scrollTop), 0);
   await page.keyboard.press('ArrowRight');
   assert.equal((await indices(page)).h, cg.index, 'the widget has the keys');
@@ -87,7 +104,8 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
   await page.waitForFunction((i) => window.Reveal.getIndices().h === i + 1, cg.index, { timeout: 5000 });
   // PageDown from a focused widget, and PageUp back.
   const rb = await openDeckAt(page, 'radial-basis');
-  await rb.frame.locator('canvas.radial').click();
+  await clickInFrame(page, 'radial-basis', rb.frame.locator('canvas.radial'));
+  assert.equal(await frameOf(page, 'radial-basis').evaluate(() => document.scrollingElement.scrollTop), 0);
   await page.keyboard.press('PageDown');
   await page.waitForFunction((i) => window.Reveal.getIndices().h === i + 1, rb.index, { timeout: 5000 });
   await page.keyboard.press('PageUp');
@@ -121,7 +139,7 @@ ${body}
   const server = await startServer(dir, 0);
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
-    async close() { await new Promise((r) => server.close(r)); fs.rmSync(dir, { recursive: true, force: true }); },
+    async close() { server.closeAllConnections?.(); await new Promise((r) => server.close(r)); fs.rmSync(dir, { recursive: true, force: true }); },
   };
 }
 
