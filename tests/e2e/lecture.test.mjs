@@ -66,6 +66,8 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
   assert.equal(await inner.evaluate(() => document.scrollingElement.scrollTop), 0, 'the click did not scroll the frame');
   await page.keyboard.press('ArrowRight');
   assert.equal((await indices(page)).h, index, 'ArrowRight went to the widget');
+  assert.equal(await page.locator('section[data-widget="sh-explorer"] .fragment.visible').count(), 0,
+    'and not to the deck (no fragment shown)');
   // Esc: the next ArrowRight is the deck's (the slide's first fragment, which sets l = 4, m = 0).
   await page.keyboard.press('Escape');
   await page.keyboard.press('ArrowRight');
@@ -78,6 +80,8 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
   }, null, { timeout: 10000 });
   assert.equal(await readout.getAttribute('data-l'), '4', 'the fragment set the widget');
   assert.ok(await frame.locator('html.compact').count(), 'the compact mode survives a set');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SHOTS, 'deck-sh-explorer-fragment.png') });
   // Back: the fragment hides and the widget returns to its URL's state.
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => document.querySelector('section[data-widget="sh-explorer"] iframe')
@@ -191,6 +195,7 @@ test('every catalogue snippet on another origin shows its whole widget, sized by
       if (inside.scrollH > inside.innerH + 1) problems.push(`${name}: inner vertical scroll (${inside.scrollH} > ${inside.innerH})`);
       if (inside.scrollW > inside.innerW + 1) problems.push(`${name}: inner horizontal scroll (${inside.scrollW} > ${inside.innerW})`);
       if (Math.abs(initial - got.frame) > 0.25 * got.frame) problems.push(`${name}: initial height ${initial} vs widget ${got.frame}`);
+      if (i === 0) await page.screenshot({ path: path.join(SHOTS, 'course-page.png') });
     }
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
