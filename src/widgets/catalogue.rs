@@ -328,8 +328,11 @@ pub fn heights(name: &str) -> (u32, u32) {
         .unwrap_or(DEFAULT_HEIGHT)
 }
 
-/// What an embed page adds around its widget: the page's padding and the "Open in …" link below.
-pub const EMBED_EXTRA: u32 = 40;
+/// What an embed page adds to a widget's chapter height: the page's padding and the "Open in …"
+/// link below (~45 px), and the margin a frame wider than the chapter's column needs, since
+/// pictures keep their proportions (measured in a 960 px course page, `tests/e2e/lecture.test.mjs`:
+/// the widgets sized 0.89–1.16 × their chapter heights + 40 px).
+pub const EMBED_EXTRA: u32 = 80;
 
 /// The initial `height` of widget `name`'s `<iframe>` snippet, for the `/embed` catalogue and the
 /// widgets' own "Copy embed code" alike: its wide height plus the embed page's own. The host

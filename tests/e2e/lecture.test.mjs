@@ -163,6 +163,7 @@ test('every catalogue snippet on another origin shows its whole widget, sized by
     await page.goto(course.url);
     assert.notEqual(new URL(course.url).origin, site.origin, 'a second origin');
     const problems = [];
+    const sizes = [];
     for (const [i, { name, snippet }] of snippets.entries()) {
       const initial = Number(snippet.match(/height="(\d+)"/)[1]);
       const iframe = page.locator('iframe').nth(i);
@@ -195,8 +196,10 @@ test('every catalogue snippet on another origin shows its whole widget, sized by
       if (inside.scrollH > inside.innerH + 1) problems.push(`${name}: inner vertical scroll (${inside.scrollH} > ${inside.innerH})`);
       if (inside.scrollW > inside.innerW + 1) problems.push(`${name}: inner horizontal scroll (${inside.scrollW} > ${inside.innerW})`);
       if (Math.abs(initial - got.frame) > 0.25 * got.frame) problems.push(`${name}: initial height ${initial} vs widget ${got.frame}`);
+      sizes.push(`${name} ${initial}→${got.frame}`);
       if (i === 0) await page.screenshot({ path: path.join(SHOTS, 'course-page.png') });
     }
+    console.log(`initial → sized frame heights: ${sizes.join(', ')}`);
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
   } finally {
