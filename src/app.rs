@@ -368,22 +368,22 @@ fn EmbedCatalogue() -> impl IntoView {
         .collect_view();
     let empty = catalogue().is_empty();
     view! {
-            <Shell>
-                <section class="catalogue">
-                    <h1>"Widget catalogue"</h1>
-                    <p class="lead">
-                        "Every widget of the book has a stable address that shows it alone, without the book around it, "
-                        "ready for an " <code>"<iframe>"</code> " in slides or a course page. Its state is set in the query "
-                        "string; add " <code>"theme=dark"</code> " or " <code>"theme=light"</code>
-                        " to fix the colours, " <code>"chrome=0"</code> " and " <code>"controls=…"</code> " to fit a slide (below). Below each widget: a live preview with its defaults and the embed code. "
-                        "An example deck: " <a href=site_path("/slides/index.html") rel="external">"reveal.js slides with three widgets"</a> "."
-                    </p>
-    <EmbedOptions/>
+        <Shell>
+            <section class="catalogue">
+                <h1>"Widget catalogue"</h1>
+                <p class="lead">
+                    "Every widget of the book has a stable address that shows it alone, without the book around it, "
+                    "ready for an " <code>"<iframe>"</code> " in slides or a course page. Its state is set in the query "
+                    "string; add " <code>"theme=dark"</code> " or " <code>"theme=light"</code>
+                    " to fix the colours, " <code>"chrome=0"</code> " and " <code>"controls=…"</code> " to fit a slide (see " <a href=format!("{}#embed-options", site_path("/embed"))>"for slides and course pages"</a> " at the end, with the host script " <code>"embed.js"</code> "). Below each widget: a live preview with its defaults and the embed code. "
+                    "An example deck: " <a href=site_path("/slides/index.html") rel="external">"reveal.js slides with three widgets"</a> "."
+                </p>
                     {empty.then(|| view! { <p>"No widgets are registered yet."</p> })}
-                    <ul class="catalogue-list">{rows}</ul>
-                </section>
-            </Shell>
-        }
+                <ul class="catalogue-list">{rows}</ul>
+            <EmbedOptions/>
+            </section>
+        </Shell>
+    }
 }
 
 /// `/embed/:name?…`: the widget alone (no site chrome), theme from `?theme=`.
