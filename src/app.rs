@@ -343,7 +343,7 @@ fn EmbedOptions() -> impl IntoView {
             <p>"Controls by name: "</p>
             <ul class="embed-controls">{controls}</ul>
             <p>
-                "Each snippet below has an initial height that shows its widget whole. With the host script, included once on the page, "
+                "Each snippet above has an initial height that shows its widget whole in a page about 1000 px wide, with no script. With the host script, included once on the page, "
                 "each frame takes its widget's height as it changes, "<kbd>"Esc"</kbd>" in a widget gives the keyboard back to the page (reveal.js then hears the next arrow key), "
                 "keys a widget does not use (PageUp/PageDown, N/P, Space) go to the deck, and a slide can drive a widget with "
                 <code>"MultiAce.set(frame, \"l=3&m=-2\")"</code>" or a fragment's "<code>"data-multiace-set=\"l=3&m=-2\""</code>":"
