@@ -739,6 +739,14 @@ fn reveal_panel(ev: &web_sys::MouseEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest(".widget").ok().flatten());
     let Some(widget) = panel else { return };
+    // An embed never scrolls on a click (its frame is a slide's or a course page's, and the host
+    // script sizes it to the whole widget).
+    if document()
+        .document_element()
+        .is_some_and(|r| r.class_list().contains("embedded"))
+    {
+        return;
+    }
     request_animation_frame(move || {
         let Some(p) = widget.query_selector(".arch-panel").ok().flatten() else {
             return;
