@@ -28,7 +28,14 @@ async function openDeckAt(page, name) {
   assert.ok(index > 0, `a slide for ${name}`);
   await page.evaluate((i) => window.Reveal.slide(i), index);
   const frame = page.frameLocator(`section[data-widget="${name}"] iframe`);
-  await frame.locator(`.widget[data-widget="${name}"]`).waitFor({ timeout: 20000 });
+  await frame.locator(`.widget[data-widget="${name}"]:not(.widget-preview)`).waitFor({ timeout: 20000 });
+  // embed.js has sized the frame (reveal.js then centres the slide again): clicks land where aimed.
+  await page.waitForFunction((n) => {
+    const f = document.querySelector(`section[data-widget="${n}"] iframe`);
+    const h = f.contentDocument?.documentElement.getBoundingClientRect().height;
+    return h > 0 && Math.abs(h - f.clientHeight) <= 2;
+  }, name, { timeout: 10000 });
+  await page.waitForTimeout(200);
   return { index, frame };
 }
 
@@ -115,13 +122,31 @@ test('the deck: Esc gives the keys back to reveal.js, a clicker always advances,
   await page.keyboard.press('PageUp');
   await page.waitForFunction((i) => window.Reveal.getIndices().h === i, rb.index, { timeout: 5000 });
   await rb.frame.locator('.widget[data-widget="radial-basis"]').waitFor({ timeout: 20000 });
+  // N and Space from a focused plot go to the deck too; a focused chip keeps its Space.
+  await clickInFrame(page, 'radial-basis', rb.frame.locator('canvas.radial'));
+  await page.keyboard.press('n');
+  await page.waitForFunction((i) => window.Reveal.getIndices().h === i + 1, rb.index, { timeout: 5000 });
+  await page.keyboard.press('p');
+  await page.waitForFunction((i) => window.Reveal.getIndices().h === i, rb.index, { timeout: 5000 });
+  await rb.frame.locator('.widget[data-widget="radial-basis"]').waitFor({ timeout: 20000 });
+  await clickInFrame(page, 'radial-basis', rb.frame.locator('[data-control="basis"] button', { hasText: 'chebyshev' }));
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(300);
+  assert.equal((await indices(page)).h, rb.index, 'Space on a focused button is the button\'s');
+  await clickInFrame(page, 'radial-basis', rb.frame.locator('canvas.radial'));
+  await page.keyboard.press('Space');
+  await page.waitForFunction((i) => window.Reveal.getIndices().h === i + 1, rb.index, { timeout: 5000 });
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((i) => window.Reveal.getIndices().h === i, rb.index, { timeout: 5000 });
+  await rb.frame.locator('.widget[data-widget="radial-basis"]').waitFor({ timeout: 20000 });
   await page.screenshot({ path: path.join(SHOTS, 'deck-radial-basis.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
 });
 
-/** A course page on a second loopback origin with `body` and the site's embed.js. */
-async function coursePage(body) {
+/** A course page on a second loopback origin with `body` and (unless `script` is false) the
+ * site's embed.js. */
+async function coursePage(body, { script = true } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multiace-course-'));
   fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A course page</title>
@@ -136,7 +161,7 @@ async function coursePage(body) {
     window.received.push({ ...ev.data, frame: i, origin: ev.origin });
   });
 </script>
-<script src="${site.origin}/embed.js"></script>
+${script ? `<script src="${site.origin}/embed.js"></script>` : ''}
 </head><body><h1>A course page</h1>
 ${body}
 </body></html>`);
@@ -261,4 +286,27 @@ test('a compact embed at 1280 px (screenshot)', async () => {
   console.log(`screenshots in ${SHOTS}`);
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('a click on a widget in a frame too short for it (no host script) does not scroll the frame', async () => {
+  const course = await coursePage(`<iframe id="sh" src="${site.origin}/embed/sh-explorer?l=3&m=-2" width="900" height="420" title="sh"></iframe>`, { script: false });
+  const page = await newPage(site);
+  try {
+    await page.goto(course.url);
+    const frame = page.frameLocator('iframe#sh');
+    await frame.locator('canvas.view3d').waitFor({ timeout: 20000 });
+    const inner = page.frames().find((f) => f.url().startsWith(`${site.origin}/embed/sh-explorer`));
+    assert.ok(await inner.evaluate(() => document.scrollingElement.scrollHeight > innerHeight + 100), 'the frame is too short');
+    const box = await page.locator('iframe#sh').boundingBox();
+    const canvas = await frame.locator('canvas.view3d').boundingBox();
+    // The top of the 3D view, which the frame shows; the rest of it is below the frame's edge.
+    await page.mouse.click(canvas.x + canvas.width / 2, Math.min(canvas.y + 40, box.y + box.height - 10));
+    await page.waitForTimeout(300);
+    assert.equal(await inner.evaluate(() => document.activeElement?.tagName), 'CANVAS', 'the view has the keys');
+    assert.equal(await inner.evaluate(() => document.scrollingElement.scrollTop), 0, 'the frame did not scroll');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.close();
+    await course.close();
+  }
 });
