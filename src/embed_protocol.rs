@@ -164,10 +164,18 @@ fn replace_url(query: &str) {
 }
 
 /// The page's rendered height in CSS pixels, rounded up: the `<html>` element's box (its content,
-/// not the frame's viewport, so a frame too tall for its widget shrinks to it).
+/// not the frame's viewport, so a frame too tall for its widget shrinks to it), or the extent of
+/// `<body>`'s content when something overflows that box. Neither depends on the frame's own
+/// height, so sizing the frame never feeds back into the next report.
 fn page_height() -> Option<i32> {
-    let root = document().document_element()?;
-    Some(root.get_bounding_client_rect().height().ceil() as i32)
+    let doc = document();
+    let boxed = doc
+        .document_element()?
+        .get_bounding_client_rect()
+        .height()
+        .ceil() as i32;
+    let overflow = doc.body().map_or(0, |b| b.scroll_height());
+    Some(boxed.max(overflow))
 }
 
 fn report_height() {
@@ -284,12 +292,25 @@ fn listen() {
     // Every size change of the page (the widget mounting, data arriving, a control hidden).
     let on_resize =
         Closure::<dyn Fn(js_sys::Array, web_sys::ResizeObserver)>::new(|_, _| report_height());
-    if let (Ok(observer), Some(root)) = (
-        web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()),
-        document().document_element(),
-    ) {
-        observer.observe(&root);
+    // The widget's own box too: a part of it may overflow the page's box without resizing it.
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        let doc = document();
+        for el in [doc.document_element(), doc.body().map(Into::into)]
+            .into_iter()
+            .flatten()
+        {
+            observer.observe(&el);
+        }
+        MOUNTED.with(|m| {
+            if let Some(m) = m.borrow().as_ref() {
+                observer.observe(&m.host);
+            }
+        });
         std::mem::forget(observer);
     }
     on_resize.forget();
+    // The frame itself resized (a host that sets a height, a scrollbar that came or went).
+    let on_frame = Closure::<dyn Fn()>::new(report_height);
+    let _ = w.add_event_listener_with_callback("resize", on_frame.as_ref().unchecked_ref());
+    on_frame.forget();
 }
