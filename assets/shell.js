@@ -18,6 +18,9 @@
     const asked = new URLSearchParams(location.search).get('theme');
     if (asked === 'dark' || asked === 'light') root.dataset.theme = asked;
     else delete root.dataset.theme;
+    // The compact mode (`?chrome=0`, src/embed.rs) before the first paint as well.
+    const chrome = new URLSearchParams(location.search).get('chrome');
+    if (chrome === '0' || chrome === 'false') root.classList.add('compact');
   }
 
   const current = () => root.dataset.theme

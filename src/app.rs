@@ -216,9 +216,6 @@ fn iframe_snippet(src: &str, title: &str, height: u32) -> String {
     )
 }
 
-/// Height of the catalogue's previews and of the snippets' iframes, in CSS pixels.
-const PREVIEW_HEIGHT: u32 = 560;
-
 /// `navigator.clipboard.writeText`, where the browser offers it (not on plain http).
 async fn copy_to_clipboard(text: &str) -> bool {
     let nav = window().navigator();
@@ -250,12 +247,10 @@ fn CatalogueItem(info: &'static crate::widgets::WidgetInfo) -> impl IntoView {
         window().location().origin().unwrap_or_default(),
         example
     );
-    let snippet = iframe_snippet(&absolute, info.title, PREVIEW_HEIGHT);
-    let preview = iframe_snippet(
-        &example,
-        &format!("Preview: {}", info.title),
-        PREVIEW_HEIGHT,
-    );
+    // One table of heights for the catalogue and the widgets' own "Copy embed code".
+    let height = crate::widgets::embed_height(info.name);
+    let snippet = iframe_snippet(&absolute, info.title, height);
+    let preview = iframe_snippet(&example, &format!("Preview: {}", info.title), height);
     let chapter_link = chapter::find(info.chapter).map(
         |(_, ch)| view! { <a href=chapter::href(ch) rel="external">"Chapter " {ch.number}</a> },
     );
@@ -334,6 +329,51 @@ fn CatalogueItem(info: &'static crate::widgets::WidgetInfo) -> impl IntoView {
     }
 }
 
+/// The page-level parameters of every embed (compact mode, controls, theme, resolution) and the
+/// host script: what a lecturer needs besides a widget's own parameters.
+#[component]
+fn EmbedOptions() -> impl IntoView {
+    let script = site_url("/embed.js");
+    let script_tag = format!("<script src=\"{script}\" defer></script>");
+    let controls = crate::embed::CONTROLS
+        .iter()
+        .map(|(name, names)| {
+            view! { <li><code>{*name}</code> ": " <code>{names.join(", ")}</code></li> }
+        })
+        .collect_view();
+    view! {
+        <section class="embed-options" aria-labelledby="embed-options">
+            <h2 id="embed-options">"For slides and course pages"</h2>
+            <p>"Every embed URL also takes these parameters, besides the widget's own:"</p>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th>"Parameter"</th><th>"Meaning"</th></tr></thead>
+                    <tbody>
+                        <tr><td><code>"chrome=0"</code></td><td>"Compact mode: no title bar, no “Copy embed code”, no notes and no back link; the picture and its controls only."</td></tr>
+                        <tr><td><code>"controls=a,b"</code>" · "<code>"controls=none"</code></td><td>"Keeps only the named controls (the URL keys they set), or none. The widgets that name their controls are listed below; every widget hides its controls panel with "<code>"none"</code>"."</td></tr>
+                        <tr><td><code>"theme=light|dark"</code></td><td>"Fixes the colours (otherwise the reader's system theme)."</td></tr>
+                        <tr><td><code>"dpr=2"</code></td><td>"Canvas resolution (0.5–4), for slides that reveal.js scales up."</td></tr>
+                    </tbody>
+                </table>
+            </div>
+            <p>"Controls by name: "</p>
+            <ul class="embed-controls">{controls}</ul>
+            <p>
+                "Each snippet above has an initial height that shows its widget whole in a page about 1000 px wide, with no script. With the host script, included once on the page, "
+                "each frame takes its widget's height as it changes, "<kbd>"Esc"</kbd>" in a widget gives the keyboard back to the page (reveal.js then hears the next arrow key), "
+                "keys a widget does not use (PageUp/PageDown, N/P, Space) go to the deck, and a slide can drive a widget with "
+                <code>"MultiAce.set(frame, \"l=3&m=-2\")"</code>" or a fragment's "<code>"data-multiace-set=\"l=3&m=-2\""</code>":"
+            </p>
+            <pre class="embed-script"><code>{script_tag}</code></pre>
+            <p class="small">
+                "The protocol, for your own host code: the widget posts "<code>"{ns: \"multiace\", v: 1, type}"</code>" messages to its parent — "
+                <code>"ready"</code>", "<code>"resize {height}"</code>", "<code>"state {query}"</code>" (the reader changed it), "<code>"blur"</code>" and "<code>"key {key}"</code>" — and accepts "
+                <code>"set {query}"</code>" from its parent window."
+            </p>
+        </section>
+    }
+}
+
 /// `/embed`: every widget with its parameters, a live preview and its iframe snippet.
 #[component]
 fn EmbedCatalogue() -> impl IntoView {
@@ -351,11 +391,12 @@ fn EmbedCatalogue() -> impl IntoView {
                     "Every widget of the book has a stable address that shows it alone, without the book around it, "
                     "ready for an " <code>"<iframe>"</code> " in slides or a course page. Its state is set in the query "
                     "string; add " <code>"theme=dark"</code> " or " <code>"theme=light"</code>
-                    " to fix the colours. Below each widget: a live preview with its defaults and the embed code. "
+                    " to fix the colours, " <code>"chrome=0"</code> " and " <code>"controls=…"</code> " to fit a slide (see " <a href=format!("{}#embed-options", site_path("/embed"))>"for slides and course pages"</a> " at the end, with the host script " <code>"embed.js"</code> "). Below each widget: a live preview with its defaults and the embed code. "
                     "An example deck: " <a href=site_path("/slides/index.html") rel="external">"reveal.js slides with three widgets"</a> "."
                 </p>
-                {empty.then(|| view! { <p>"No widgets are registered yet."</p> })}
+                    {empty.then(|| view! { <p>"No widgets are registered yet."</p> })}
                 <ul class="catalogue-list">{rows}</ul>
+            <EmbedOptions/>
             </section>
         </Shell>
     }

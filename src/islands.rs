@@ -151,30 +151,26 @@ fn mount(el: &web_sys::Element) {
     };
     if el.class_list().contains("widget-slot") {
         let name = el.get_attribute("data-widget").unwrap_or_default();
-        // An embed page's widget takes its state from the page's URL, a chapter's from its slot.
-        let embedded = el.has_attribute("data-embed");
-        let query = if embedded {
-            let query = crate::embed::page_query();
-            crate::embed::prepare(&query);
-            query
-        } else {
-            el.get_attribute("data-query").unwrap_or_default()
-        };
         let preview = el.query_selector(".widget-preview").ok().flatten();
         let registry = REGISTRY.with(Cell::get);
-        leptos::mount::mount_to(host.clone(), move || {
-            crate::widgets::widget_view(registry, &name, &query, embedded)
-        })
-        .forget();
-        if let Some(p) = preview {
+        if let Some(p) = &preview {
             p.remove();
         }
         let _ = el.class_list().add_1("mounted");
-        if embedded {
-            // The embed is the whole page: its height is the widget's (the host sizes the frame).
+        if el.has_attribute("data-embed") {
+            // An embed page's widget takes its state from the page's URL and talks to the page
+            // that frames it (`embed_protocol.rs`). The embed is the whole page: its height is
+            // the widget's (the host sizes the frame).
             let _ = host.style().set_property("min-height", "0");
+            crate::embed_protocol::mount(host, name, registry);
             return;
         }
+        // A chapter's widget takes its state from its slot.
+        let query = el.get_attribute("data-query").unwrap_or_default();
+        leptos::mount::mount_to(host.clone(), move || {
+            crate::widgets::widget_view(registry, &name, &query, false)
+        })
+        .forget();
         RELEASE.with(|r| {
             if let Some(r) = r {
                 r.observe(el);

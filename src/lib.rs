@@ -18,6 +18,8 @@ mod chapter;
 #[cfg(target_arch = "wasm32")]
 mod embed;
 #[cfg(target_arch = "wasm32")]
+mod embed_protocol;
+#[cfg(target_arch = "wasm32")]
 mod exercise;
 #[cfg(target_arch = "wasm32")]
 mod islands;

@@ -175,3 +175,11 @@ impl Theme {
 }
 
 pub const THEME_KEY: &str = "multiace-theme";
+
+/// Focuses `el` without scrolling anything: a click on a widget inside a short `<iframe>` (a slide,
+/// a course page) must not scroll the frame and cut off the widget's header.
+pub fn focus_no_scroll(el: &web_sys::HtmlElement) {
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = el.focus_with_options(&options);
+}

@@ -964,7 +964,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     let fraction = |p: (usize, usize)| p.0 as f64 / p.1.max(1) as f64;
 
     view! {
-        <WidgetFrame name="ace-fit" title="Fitting a linear ACE to ethanol" notices=notices state=state height=1500>
+        <WidgetFrame name="ace-fit" title="Fitting a linear ACE to ethanol" notices=notices state=state>
             <div node_ref=root class="ace-fit">
             <p class="readout" data-testid="fit-basis"
                 data-columns=move || size.get().map(|b| b.columns.to_string()).unwrap_or_default()

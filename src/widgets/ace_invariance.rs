@@ -740,7 +740,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="ace-invariance" title="A moves, B stays: the ACE pipeline for one atom" notices=notices state=state height=980>
+        <WidgetFrame name="ace-invariance" title="A moves, B stays: the ACE pipeline for one atom" notices=notices state=state>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas role="img" node_ref=canvas3d class="view3d" tabindex="0"

@@ -352,7 +352,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         let s = cw / k;
         let (x, y) = (ev.offset_x() as f64 * s, ev.offset_y() as f64 * s);
         if let Some(i) = scene.try_with_value(|sc| sc.pick(x, y)).flatten() {
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
             ev.prevent_default();
             if atom.get_untracked() != i {
                 atom.set(i);
@@ -440,7 +440,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             })
             .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(el) = target {
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
         }
     };
     let table = move || {
@@ -598,7 +598,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="body-order" title="How far and how many: body order and receptive field" notices=notices state=state height=1100>
+        <WidgetFrame name="body-order" title="How far and how many: body order and receptive field" notices=notices state=state>
             <p class="convention" inner_html=prose("Linear updates: each layer of correlation order $ν$ multiplies $ν$ pooled neighbour features, each already a $(1 + n)$-body function. Pick $(ν, T)$ in the table; on the molecule, an atom $k$ hops from the centre in the graph of neighbours within $r_{cut}$ can influence it after $k$ layers.")></p>
             {table}
             {recursion_view}

@@ -285,6 +285,62 @@ pub static CATALOGUE: &[WidgetInfo] = &[
     },
 ];
 
+/// Heights in CSS pixels of each widget as mounted with its chapter's parameters, measured in
+/// Chromium on the release build once their data has arrived (`tests/e2e/delivery.test.mjs`
+/// prints them when they drift): (name, at 1280 px wide, the larger of 360 and 390 px wide). The
+/// main column is at most 72ch wide, so every desktop width gives the first figure; on wider
+/// narrow screens a widget may be shorter than the second, and the app lets its slot shrink once
+/// the reader has scrolled past it (`src/islands.rs`), where no one sees it.
+pub const HEIGHTS: &[(&str, u32, u32)] = &[
+    ("rotation", 788, 1225),
+    ("sh-explorer", 731, 1144),
+    ("equivariance", 849, 1265),
+    ("clebsch-gordan", 753, 978),
+    ("neighbour-density", 981, 1596),
+    ("radial-basis", 882, 769),
+    ("ace-invariance", 1120, 1843),
+    ("incompleteness", 1137, 1743),
+    ("ace-fit", 1156, 1830),
+    ("gate", 832, 1686),
+    ("vector-products", 1170, 1896),
+    ("irreps-calculator", 628, 1141),
+    ("equivariant-layer", 928, 1718),
+    ("mace-architecture", 1334, 2190),
+    ("correlation-order", 1081, 1743),
+    ("mace-energy", 991, 1470),
+    ("mace-md", 797, 1438),
+    ("equation-steps", 819, 1311),
+    ("design-space", 1071, 1909),
+    ("body-order", 964, 1455),
+    ("experiment", 971, 1695),
+];
+
+/// Used for a widget not in [`HEIGHTS`] (a new one, before it is measured).
+pub const DEFAULT_HEIGHT: (u32, u32) = (560, 720);
+
+/// (height at 1280 px, at 360/390 px) of widget `name`: the chapter placeholders' heights
+/// (`crates/site/src/slot.rs`).
+pub fn heights(name: &str) -> (u32, u32) {
+    HEIGHTS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|&(_, w, n)| (w, n))
+        .unwrap_or(DEFAULT_HEIGHT)
+}
+
+/// What an embed page adds to a widget's chapter height: the page's padding and the "Open in …"
+/// link below (~45 px), and the margin a frame wider than the chapter's column needs, since
+/// pictures keep their proportions (measured in a 960 px course page, `tests/e2e/lecture.test.mjs`:
+/// the widgets sized 0.89–1.16 × their chapter heights + 40 px).
+pub const EMBED_EXTRA: u32 = 80;
+
+/// The initial `height` of widget `name`'s `<iframe>` snippet, for the `/embed` catalogue and the
+/// widgets' own "Copy embed code" alike: its wide height plus the embed page's own. The host
+/// script (`assets/embed.js`) then sizes the frame to what the widget reports.
+pub fn embed_height(name: &str) -> u32 {
+    heights(name).0 + EMBED_EXTRA
+}
+
 /// The wasm bundle (`src/bundles/<name>.rs`) that carries the widgets introduced in `chapter`:
 /// one family per chapter, so a chapter page downloads one bundle. The app's registries
 /// (`widgets::so3`, …) list the same widgets by name.

@@ -252,8 +252,9 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let l_select = move |label: &'static str, which: usize| {
         let (ls, ps) = if which == 1 { (l1, p1) } else { (l2, p2) };
+        let control = if which == 1 { "l1" } else { "l2" };
         view! {
-            <label class="ctl">
+            <label class="ctl" data-control=control>
                 <span class="ctl-name" inner_html=prose(label)></span>
                 <input type="range" min="0" max=LMAX step="1" prop:value=move || ls.get().to_string()
                     on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { ls.set(v.min(LMAX as usize)); } }
@@ -270,7 +271,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="clebsch-gordan" title="Coupling two irreps (Clebsch–Gordan / Wigner 3j)" notices=notices state=state height=820>
+        <WidgetFrame name="clebsch-gordan" title="Coupling two irreps (Clebsch–Gordan / Wigner 3j)" notices=notices state=state>
             <div class="widget-controls">
                 <fieldset class="ctl-group">
                     <legend inner_html=prose("inputs $l_1 p_1 ⊗ l_2 p_2$ (parity $p$: e even, o odd)")></legend>
@@ -285,7 +286,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                     format!("{} ⊗ {} = {rhs}", irrep(l1.get(), p1.get()), irrep(l2.get(), p2.get()))
                 }}</strong>
             </p>
-            <div class="chips" role="group" aria-label="choose the output irrep L">
+            <div class="chips" role="group" aria-label="choose the output irrep L" data-control="L">
                 "show L: "
                 {move || products.get().into_iter().map(|ir| {
                     let l = ir.l;
@@ -305,7 +306,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </p>
                 {move || check_msg.get().map(|m| view! { <p class="widget-notice" role="status">{m}</p> })}
                 <div class="ctl-line">
-                    <button type="button" class="chip" data-testid="cg-play" aria-pressed=move || playing.get().to_string()
+                    <button type="button" class="chip" data-control="play" data-testid="cg-play" aria-pressed=move || playing.get().to_string()
                         on:click=move |_| playing.update(|p| *p = !*p)>
                         {move || if playing.get() { "pause" } else { "play" }}
                     </button>
@@ -317,7 +318,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             (true, false) => "paused while off screen",
                         }}
                     </span>
-                    <RangeSlider label="$ω$" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
+                    <RangeSlider label="$ω$" control="omega" min=0.0 max=std::f64::consts::TAU wide=true format=whole_degrees
                         value=Signal::derive(move || angle.get())
                         on_input=move |v| {
                             playing.set(false);

@@ -18,9 +18,12 @@ pub fn RangeSlider(
     #[prop(optional, into)] on_change: Option<Callback<()>>,
     format: fn(f64) -> String,
     #[prop(optional)] wide: bool,
+    /// The control's stable name for `?controls=` on an embed (`data-control`), if it has one.
+    #[prop(optional)]
+    control: Option<&'static str>,
 ) -> impl IntoView {
     view! {
-        <label class="ctl" class:wide=wide>
+        <label class="ctl" class:wide=wide data-control=control>
             <span class="ctl-name" inner_html=prose(label)></span>
             <input type="range" min=min max=max step=step
                 prop:value=move || value.get().to_string()

@@ -412,7 +412,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             .and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         let hit = canvas.and_then(|el| {
             let k = el.width() as f64 / (el.client_width() as f64).max(1.0);
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
             scene
                 .try_with_value(|s| s.painter.pick(x * k, y * k))
                 .flatten()
@@ -687,7 +687,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="correlation-order" title="What each correlation order contributes" notices=notices state=state height=1000>
+        <WidgetFrame name="correlation-order" title="What each correlation order contributes" notices=notices state=state>
             <p class="convention">"The shipped MACE model with its products cut at correlation order k. Bars: how much order ν adds to each atom's site energy. Hover or click a group of bars to ring the atom; drag an atom in the 3D view to change the geometry, drag elsewhere to turn the molecule."</p>
             {move || (loaded.get().is_none() && load_error.get().is_none()).then(|| view! {
                 <p class="readout small" data-testid="model-loading" role="status">"loading model…"</p>

@@ -893,7 +893,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="design-space" title="The design space of equivariant potentials" notices=notices state=state height=1250>
+        <WidgetFrame name="design-space" title="The design space of equivariant potentials" notices=notices state=state>
             <p class="convention">"Each control is one axis of the design space. Pick a published model to set them all, or move them and watch what follows: the body order, how far an atom sees, sizes and cost. Positions of the published models follow our reading of Batatia et al. (2025), with typical hyperparameters."</p>
             <div class="chips ds-models" role="group" aria-label="published models" data-testid="ds-models">
                 <span class="small">"published models:"</span>

@@ -618,7 +618,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="equation-steps" title="The Multi-ACE equations, step by step" notices=notices state=state height=820>
+        <WidgetFrame name="equation-steps" title="The Multi-ACE equations, step by step" notices=notices state=state>
             <div class="eqs" tabindex="0" data-testid="eqs" data-step=move || step.get().to_string()
                 aria-label="The Multi-ACE equations. Left and right arrow keys move between the steps; Escape leaves."
                 on:keydown=on_key>

@@ -237,7 +237,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="equivariance" title="Equivariance of spherical harmonics" notices=notices state=state height=900>
+        <WidgetFrame name="equivariance" title="Equivariance of spherical harmonics" notices=notices state=state>
             <p class="convention">"e3nn convention (y polar, R = Ry(α) Rx(β) Ry(γ)), integral normalisation; Y is evaluated at x/|x|. The bars are the 2l+1 components m = −l..l."</p>
             <p class="readout" data-testid="equivariance-error" data-value=move || format!("{:e}", error.get())>
                 <span inner_html=prose("$max |Y_l(Rx) − D^l(R) Y_l(x)|$ = ")></span>

@@ -653,7 +653,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="equivariant-layer" title="An equivariant layer versus a plain MLP" notices=notices state=state height=940>
+        <WidgetFrame name="equivariant-layer" title="An equivariant layer versus a plain MLP" notices=notices state=state>
             <p class="convention">"Left: the l = 1 output (one channel) of every atom after one interaction layer with fixed random weights. Right: a 3-vector per atom from an ordinary MLP fed with raw coordinates. Solid: the output for the rotated molecule, f(Rx). Dashed: the starting output rotated, D(R) f(x). Drag either view to rotate the molecule."</p>
             {move || change_error.get().map(|e| view! { <p class="widget-notice" role="status">{e}</p> })}
             <div class="widget-row nn-pair">

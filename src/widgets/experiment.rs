@@ -424,7 +424,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="experiment" title="Correlation order and layers: our ν × T experiment" notices=notices state=state height=900>
+        <WidgetFrame name="experiment" title="Correlation order and layers: our ν × T experiment" notices=notices state=state>
             <p class="exp-label" data-testid="exp-label"><strong>{LABEL}</strong></p>
             {move || data.with(Option::is_none).then(|| view! {
                 <p class="readout small" data-testid="exp-loading" role="status">"loading the results…"</p>

@@ -2,7 +2,8 @@
 //!
 //! Also the URL write-back: in embedded mode (`/embed/<name>`) a widget replaces the page URL
 //! with its current state on pointer-up / change (`history.replaceState`, never per drag frame),
-//! so a lecturer can copy the address bar; inside a chapter the page URL is left alone.
+//! so a lecturer can copy the address bar, and tells a framing page (`state`, see
+//! `src/embed_protocol.rs`); inside a chapter the page URL is left alone.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -24,6 +25,8 @@ pub fn write_url(embedded: bool, query: &str) {
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
+    // A framing page (a deck, a course page) hears of it: `src/embed_protocol.rs`.
+    crate::embed_protocol::state_changed(query);
 }
 
 /// True on a widget's embed page (`<html class="embedded">`), where its title is the page's h1.
@@ -64,20 +67,20 @@ async fn copy_text(text: &str) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
-/// The widget frame. `state` is the widget's current query string (for the embed snippet);
-/// `height` the suggested iframe height in CSS pixels.
+/// The widget frame. `state` is the widget's current query string (for the embed snippet, whose
+/// height is the widget's entry in the one table of heights, [`super::catalogue::embed_height`]).
 #[component]
 pub fn WidgetFrame(
     name: &'static str,
     title: &'static str,
     notices: Vec<String>,
     state: Signal<String>,
-    height: u32,
     children: Children,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
     let fallback = RwSignal::new(None::<String>);
     let on_copy = move |_| {
+        let height = super::catalogue::embed_height(name);
         let snippet = embed_snippet(name, title, &state.get_untracked(), height);
         leptos::task::spawn_local(async move {
             match copy_text(&snippet).await {

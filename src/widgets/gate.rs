@@ -373,7 +373,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="gate" title="Nonlinearities: ReLU on components versus a gate" notices=notices state=state height=860>
+        <WidgetFrame name="gate" title="Nonlinearities: ReLU on components versus a gate" notices=notices state=state>
             <p class="convention">"The same random input in both columns: 2 scalars (0e), one gate scalar per vector, and vectors (1o) drawn as numbered arrows from the origin. The axes stay fixed; dragging turns the input. Solid: the output for the rotated input, f(Rx). Dashed: the rotated output, D(R) f(x). An equivariant map draws them on top of each other."</p>
             {move || failure.get().map(|e| view! { <p class="widget-notice" role="status">{e}</p> })}
             <div class="widget-row nn-pair">

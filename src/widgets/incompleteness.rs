@@ -301,7 +301,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="incompleteness" title="Two environments the power spectrum cannot tell apart" notices=notices state=state height=940>
+        <WidgetFrame name="incompleteness" title="Two environments the power spectrum cannot tell apart" notices=notices state=state>
             <div class="widget-row env-pair">
                 {canvas3d(0)}
                 {canvas3d(1)}

@@ -499,7 +499,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="irreps-calculator" title="Tensor products of irreps" notices=notices state=state height=820>
+        <WidgetFrame name="irreps-calculator" title="Tensor products of irreps" notices=notices state=state>
             <p class="convention">"e3nn 0.4.4 notation: 'mul x l p', p = e (even) or o (odd), terms joined by +. Computed by the book's core (nn::TensorProduct), the same code as "<code>"multiace tensor-product"</code>"."</p>
             <div class="tp-fields">
                 {field_view(Field::A, "first input a", a_text, "e.g. 2x0e+1x1o")}

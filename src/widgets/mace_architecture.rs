@@ -739,6 +739,14 @@ fn reveal_panel(ev: &web_sys::MouseEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest(".widget").ok().flatten());
     let Some(widget) = panel else { return };
+    // An embed never scrolls on a click (its frame is a slide's or a course page's, and the host
+    // script sizes it to the whole widget).
+    if document()
+        .document_element()
+        .is_some_and(|r| r.class_list().contains("embedded"))
+    {
+        return;
+    }
     request_animation_frame(move || {
         let Some(p) = widget.query_selector(".arch-panel").ok().flatten() else {
             return;
@@ -902,7 +910,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             })
             .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(el) = target {
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
         }
     };
 
@@ -1114,7 +1122,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="mace-architecture" title="The MACE model, block by block" notices=notices state=state height=1100>
+        <WidgetFrame name="mace-architecture" title="The MACE model, block by block" notices=notices state=state>
             <p class="convention" inner_html=prose("Click a block (or Tab to the diagram, move with the arrow keys, Home and End) to see its equation and the shapes of its tensors for the current molecule: $N$ atoms, $E$ directed edges within $r_{max}$. Blue: per edge; green: per atom; orange: the product basis; purple: energy and forces.")></p>
             {move || {
                 (arch.get().is_none() && load_error.get().is_none()).then(|| view! {

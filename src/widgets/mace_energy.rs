@@ -626,7 +626,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         });
         match (hit, el) {
             (Some(i), Some(el)) => {
-                let _ = el.focus();
+                crate::util::focus_no_scroll(&el);
                 let _ = el.set_pointer_capture(ev.pointer_id());
                 ev.prevent_default();
                 grab.set_value(Grab::Atom(i, x, y));
@@ -773,7 +773,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="mace-energy" title="MACE energy and forces, live" notices=notices state=state height=960>
+        <WidgetFrame name="mace-energy" title="MACE energy and forces, live" notices=notices state=state>
             <p class="convention" inner_html=prose("The book's MACE model (trained on GFN2-xTB ethanol; elements H, C, O) evaluated in the page at every change. Arrows: forces $F = −∂E/∂r$. Colours: site energies $E_i − E_0(z_i)$, the model's share of the energy per atom.")></p>
             {move || {
                 if let Some(e) = model_error.get() {

@@ -670,7 +670,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="mace-md" title="Molecular dynamics with MACE" notices=notices state=state height=980>
+        <WidgetFrame name="mace-md" title="Molecular dynamics with MACE" notices=notices state=state>
             <p class="convention">"Velocity Verlet with the book's MACE model, in your browser. Energies in eV relative to the first potential energy; time in fs; the temperature is kinetic, over 3N − 3 degrees of freedom."</p>
             {move || {
                 if let Some(e) = model_error.get() {

@@ -47,8 +47,9 @@ mod visibility;
 #[path = "../view3d/mod.rs"]
 mod view3d;
 
-pub use catalogue::WidgetInfo;
 use catalogue::CATALOGUE;
+pub use catalogue::{embed_height, WidgetInfo};
+pub use params::PAGE_KEYS;
 
 /// Adds the widgets' stylesheet to `<head>` once (the site's CSP allows inline styles).
 fn inject_css() {

@@ -697,7 +697,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="neighbour-density" title="The neighbour density of one atom" notices=notices state=state height=900>
+        <WidgetFrame name="neighbour-density" title="The neighbour density of one atom" notices=notices state=state>
             <p class="readout" data-testid="nd-centre" data-value=move || centre.get().to_string()>
                 <strong>{centre_label}</strong>
             </p>

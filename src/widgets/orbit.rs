@@ -29,7 +29,7 @@ impl DragTracker {
             return;
         }
         if let Some(el) = target(ev) {
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
             let _ = el.set_pointer_capture(ev.pointer_id());
         }
         ev.prevent_default();

@@ -181,10 +181,11 @@ impl Params {
     }
 
     /// The page-level parameters every widget passes through when it rewrites its URL
-    /// (`theme`, `dpr`, `v`), as `&key=value` pieces.
+    /// ([`PAGE_KEYS`]: `theme`, `dpr`, `v`, and the compact mode's `chrome`, `controls`), as
+    /// `&key=value` pieces.
     pub fn passthrough(&self) -> String {
         let mut s = String::new();
-        for key in ["theme", "dpr", "v"] {
+        for key in PAGE_KEYS {
             if let Some(v) = self.raw(key) {
                 s.push_str(&format!("&{key}={}", encode(v)));
             }
@@ -198,6 +199,12 @@ impl Params {
         Some(self.float("dpr", 1.0, 0.5, 4.0))
     }
 }
+
+/// The query keys that belong to the embed page rather than to the widget's state: the theme, the
+/// canvas resolution, a version, the compact mode (`chrome=0`) and the controls kept
+/// (`controls=a,b|none`). A widget keeps them when it rewrites its URL, and a host's `set` keeps
+/// them unless it names them (`src/embed_protocol.rs`).
+pub const PAGE_KEYS: [&str; 5] = ["theme", "dpr", "v", "chrome", "controls"];
 
 /// Percent-encodes a query value (unreserved characters kept).
 pub fn encode(v: &str) -> String {

@@ -224,7 +224,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="radial-basis" title="Radial basis functions" notices=notices state=state height=640>
+        <WidgetFrame name="radial-basis" title="Radial basis functions" notices=notices state=state>
             <div class="legend">
                 {legend}
                 <span><span class="swatch dash"></span><span inner_html=prose("envelope $f_{cut}$")></span></span>
@@ -258,14 +258,14 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             <div class="widget-controls">
                 <fieldset class="ctl-group">
                     <legend>"basis"</legend>
-                    <div class="chips" role="radiogroup" aria-label="radial basis">
+                    <div class="chips" role="radiogroup" aria-label="radial basis" data-control="basis">
                         {BASES.iter().map(|b| view! {
                             <button type="button" class="chip" role="radio"
                                 aria-checked=move || (basis_name.get() == *b).to_string()
                                 on:click=move |_| { basis_name.set(b); save(); }>{*b}</button>
                         }).collect_view()}
                     </div>
-                    <label class="ctl-check">
+                    <label class="ctl-check" data-control="deriv">
                         <input type="checkbox" prop:checked=move || deriv.get() on:change=move |ev| {
                             deriv.set(event_target_checked(&ev));
                             save();
@@ -275,12 +275,12 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"size and cutoff"</legend>
-                    <RangeSlider label="$n_{max}$" min=1.0 max=N_MAX as f64 step=1.0
+                    <RangeSlider label="$n_{max}$" control="nmax" min=1.0 max=N_MAX as f64 step=1.0
                         value=Signal::derive(move || nmax.get() as f64)
                         on_input=move |v: f64| nmax.set((v.round() as usize).clamp(1, N_MAX as usize))
                         on_change=move |_| save()
                         format=|v| format!("{}", v.round()) />
-                    <RangeSlider label="$r_{cut}$" min=R_CUT.0 max=R_CUT.1 step=0.1
+                    <RangeSlider label="$r_{cut}$" control="rcut" min=R_CUT.0 max=R_CUT.1 step=0.1
                         value=Signal::derive(move || rcut.get())
                         on_input=move |v: f64| rcut.set(v.clamp(R_CUT.0, R_CUT.1))
                         on_change=move |_| save()

@@ -294,7 +294,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="rotation" title="Rotating a molecule" notices=notices state=state height=760>
+        <WidgetFrame name="rotation" title="Rotating a molecule" notices=notices state=state>
             <div class="widget-row">
                 <div class="widget-canvas-wrap">
                     <canvas node_ref=canvas class="view3d" tabindex="0"

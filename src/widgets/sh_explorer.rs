@@ -274,7 +274,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
             save();
         };
         view! {
-            <label class="ctl">
+            <label class="ctl" data-control=label>
                 <span class="ctl-name">{label}</span>
                 <input type="range" step="1"
                     min=move || if is_l { 0 } else { -l.get() }
@@ -296,7 +296,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
     };
 
     view! {
-        <WidgetFrame name="sh-explorer" title="Real spherical harmonics" notices=notices state=state height=720>
+        <WidgetFrame name="sh-explorer" title="Real spherical harmonics" notices=notices state=state>
             <p class="readout" data-testid="sh-lm" data-l=move || l.get().to_string() data-m=move || m.get().to_string()>
                 <strong>{move || format!("l = {}, m = {}", l.get(), signed(m.get()))}</strong>
                 <span inner_html=move || prose(&format!(" · normalisation {}", norm_help(norm.get())))></span>
@@ -346,7 +346,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 </fieldset>
                 <fieldset class="ctl-group">
                     <legend>"normalisation"</legend>
-                    <label class="ctl">
+                    <label class="ctl" data-control="norm">
                         <span class="ctl-name">"norm"</span>
                         <select prop:value=move || norm.get() on:change=move |ev| {
                             let v = event_target_value(&ev);
@@ -360,8 +360,8 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                             <option value="norm">"norm"</option>
                         </select>
                     </label>
-                    <p class="small" inner_html=prose("integral: $∫ Y_{lm}^2 dΩ = 1$ · component: $Σ_m Y_{lm}^2 = 2l + 1$ · norm: $Σ_m Y_{lm}^2 = 1$")></p>
-                    <button type="button" class="reset" on:click=move |_| {
+                    <p class="small" data-control="norm" inner_html=prose("integral: $∫ Y_{lm}^2 dΩ = 1$ · component: $Σ_m Y_{lm}^2 = 2l + 1$ · norm: $Σ_m Y_{lm}^2 = 1$")></p>
+                    <button type="button" class="reset" data-control="reset" on:click=move |_| {
                         model.set(IDENTITY);
                         mesh.try_update_value(|ms| ms.zoom = 1.0);
                         redraw_surface();

@@ -693,7 +693,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         }
         let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
         if let Some((k, z)) = tip_at(&el, x, y, ev.pointer_type() == "touch") {
-            let _ = el.focus();
+            crate::util::focus_no_scroll(&el);
             let _ = el.set_pointer_capture(ev.pointer_id());
             ev.prevent_default();
             selected.set(k);
@@ -833,7 +833,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
 
     let rd = move || readout.get();
     view! {
-        <WidgetFrame name="vector-products" title="The three products of two vectors: 1o ⊗ 1o = 0e + 1e + 2e" notices=notices state=state height=980>
+        <WidgetFrame name="vector-products" title="The three products of two vectors: 1o ⊗ 1o = 0e + 1e + 2e" notices=notices state=state>
             <p class="convention">"Computed by the core's FullTensorProduct(1x1o, 1x1o) (e3nn 0.4.4, component normalisation). The scene transform is Q = R = Ry(α) Rx(β) Ry(γ), or Q = −R with “invert”; the shown vectors are Qa and Qb."</p>
             {tp_error.map(|e| view! { <p class="widget-error" role="alert">{for_reader(&e)}</p> })}
             <div class="widget-row">

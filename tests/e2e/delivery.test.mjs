@@ -133,7 +133,7 @@ test('mounting the widgets shifts nothing: CLS ≤ 0.05 on every chapter, deskto
       });
       await page.goto(`${site.origin}/chapter/${slug}`);
       const { cls, worst } = await readThrough(page);
-      // Diagnostic for crates/site/src/slot.rs HEIGHTS: widgets whose height drifted.
+      // Diagnostic for src/widgets/catalogue.rs HEIGHTS: widgets whose height drifted.
       const drift = await page.locator('.widget-slot > .widget[data-widget]').evaluateAll((ws) => ws
         .map((w) => [w.dataset.widget, Math.ceil(w.getBoundingClientRect().height),
           parseFloat(getComputedStyle(w.parentElement).getPropertyValue(innerWidth < 800 ? '--slot-narrow' : '--slot-wide'))])

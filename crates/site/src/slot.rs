@@ -3,43 +3,10 @@
 //! when it comes near the viewport (`src/islands.rs`); the box keeps its height, so nothing
 //! below it moves.
 
-use crate::catalogue::{WidgetInfo, CATALOGUE};
+use crate::catalogue::{heights, WidgetInfo, CATALOGUE};
 use crate::page::esc;
 use crate::preview::{self, Preview};
 use std::fmt::Write as _;
-
-/// Heights in CSS pixels of each widget as mounted with its chapter's parameters, measured in
-/// Chromium on the release build once their data has arrived (`tests/e2e/delivery.test.mjs`
-/// prints them when they drift): (name, at 1280 px wide, the larger of 360 and 390 px wide). The
-/// main column is at most 72ch wide, so every desktop width gives the first figure; on wider
-/// narrow screens a widget may be shorter than the second, and the app lets its slot shrink once
-/// the reader has scrolled past it (`src/islands.rs`), where no one sees it.
-const HEIGHTS: &[(&str, u32, u32)] = &[
-    ("rotation", 788, 1225),
-    ("sh-explorer", 731, 1144),
-    ("equivariance", 849, 1265),
-    ("clebsch-gordan", 753, 978),
-    ("neighbour-density", 981, 1596),
-    ("radial-basis", 882, 769),
-    ("ace-invariance", 1120, 1843),
-    ("incompleteness", 1137, 1743),
-    ("ace-fit", 1156, 1830),
-    ("gate", 832, 1686),
-    ("vector-products", 1170, 1896),
-    ("irreps-calculator", 628, 1141),
-    ("equivariant-layer", 928, 1718),
-    ("mace-architecture", 1334, 2190),
-    ("correlation-order", 1081, 1743),
-    ("mace-energy", 991, 1470),
-    ("mace-md", 797, 1438),
-    ("equation-steps", 819, 1311),
-    ("design-space", 1071, 1909),
-    ("body-order", 964, 1455),
-    ("experiment", 971, 1695),
-];
-
-/// Used for a widget not in [`HEIGHTS`] (a new one, before it is measured).
-const DEFAULT_HEIGHT: (u32, u32) = (560, 720);
 
 /// One widget placeholder, ready to be written.
 pub struct WidgetSlot {
@@ -98,11 +65,7 @@ impl WidgetSlot {
     }
 
     fn placeholder(&self, base: &str, embed: bool) -> String {
-        let (wide, narrow) = HEIGHTS
-            .iter()
-            .find(|(n, _, _)| *n == self.name)
-            .map(|&(_, w, n)| (w, n))
-            .unwrap_or(DEFAULT_HEIGHT);
+        let (wide, narrow) = heights(&self.name);
         let title = self.info.map(|w| w.title).unwrap_or("Widget");
         let embed_url = if self.query.is_empty() {
             format!("{base}embed/{}", self.name)
@@ -215,7 +178,9 @@ mod tests {
     fn every_registered_widget_has_a_measured_height() {
         for w in CATALOGUE {
             assert!(
-                HEIGHTS.iter().any(|(n, _, _)| *n == w.name),
+                crate::catalogue::HEIGHTS
+                    .iter()
+                    .any(|(n, _, _)| *n == w.name),
                 "measure {}",
                 w.name
             );
