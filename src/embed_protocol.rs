@@ -150,7 +150,8 @@ fn merged(query: &str, current: &str) -> String {
     out.join("&")
 }
 
-fn replace_url(query: &str) {
+/// Replaces the page URL's query (`history.replaceState`: no new history entry).
+pub fn replace_url(query: &str) {
     let loc = window().location();
     let path = loc.pathname().unwrap_or_default();
     let url = if query.is_empty() {

@@ -606,7 +606,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
                 view! {
                     <section class="eqs-step" class:current=is_cur data-testid="eqs-step"
                         data-step=k.to_string() aria-current=is_cur.then_some("step")>
-                        <h4 class="eqs-title">{format!("{k}. {}", s.title)}</h4>
+                        {super::frame::sub_heading("eqs-title", super::frame::escape_html(&format!("{k}. {}", s.title)))}
                         <div class="eqs-math display-math" inner_html=equation(k)></div>
                         {details}
                     </section>

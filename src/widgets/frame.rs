@@ -15,25 +15,34 @@ pub fn write_url(embedded: bool, query: &str) {
     if !embedded {
         return;
     }
-    let loc = window().location();
-    let path = loc.pathname().unwrap_or_default();
-    let url = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
-    }
+    crate::embed_protocol::replace_url(query);
     // A framing page (a deck, a course page) hears of it: `src/embed_protocol.rs`.
     crate::embed_protocol::state_changed(query);
 }
 
-/// True on a widget's embed page (`<html class="embedded">`), where its title is the page's h1.
-fn embed_page() -> bool {
+/// True on a widget's embed page (`<html class="embedded">`), where its title is the page's h1
+/// (and a widget's own sub-headings are level 2, not 4).
+pub fn embed_page() -> bool {
     document()
         .document_element()
         .is_some_and(|e| e.class_list().contains("embedded"))
+}
+
+/// A heading inside a widget, one level below the widget's title: h4 in a chapter (the title is
+/// an h3), h2 on the widget's embed page (the title is the h1). `html` is trusted markup.
+pub fn sub_heading(class: &'static str, html: String) -> AnyView {
+    if embed_page() {
+        view! { <h2 class=class inner_html=html></h2> }.into_any()
+    } else {
+        view! { <h4 class=class inner_html=html></h4> }.into_any()
+    }
+}
+
+/// Text made safe to pass as `inner_html`.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The `<iframe>` snippet a lecturer pastes into a slide.

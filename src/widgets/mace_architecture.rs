@@ -1087,7 +1087,7 @@ pub fn view(query: &str, embedded: bool) -> AnyView {
         Some(view! {
             <div class="arch-panel" role="region" tabindex="0" aria-live="polite" aria-label="the selected block"
                 data-testid="arch-panel" data-block=id.slug()>
-                <h4 class="arch-panel-title" inner_html=prose(&pn.title)></h4>
+                {super::frame::sub_heading("arch-panel-title", prose(&pn.title))}
                 <p class="arch-eq" data-testid="arch-equation" tabindex="0" inner_html=pn.equation></p>
                 <p class="arch-explain" inner_html=prose(&pn.explain)></p>
                 {err}

@@ -140,11 +140,18 @@ test('print: the whole book in one document, and a chapter prints without its co
   const pdf = await page.pdf({ format: 'A4' });
   assert.ok(pdf.length > 100000, `a PDF of the book (${pdf.length} bytes)`);
   await page.goto(chapter('01-atomic-cluster-expansion'));
+  await page.locator('.widget-slot').first().scrollIntoViewIfNeeded();
+  await page.locator('.widget-slot .widget[data-widget] canvas').first().waitFor({ timeout: 20000 });
   await page.emulateMedia({ media: 'print' });
-  for (const sel of ['.site-header', '#toc', '.chapter-nav', '.copy-embed']) {
+  for (const sel of ['.site-header', '#toc', '.chapter-nav', '.copy-embed', '.widget input[type=range]']) {
     const shown = await page.locator(sel).evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
     assert.equal(shown, 0, `${sel} is not printed`);
   }
+  // widgets are kept whole on a page, with the state their controls set
+  const split = await page.locator('.widget-slot, .widget').evaluateAll((els) => els
+    .filter((e) => getComputedStyle(e).breakInside !== 'avoid').length);
+  assert.equal(split, 0, 'no widget may break across pages');
+  assert.ok(await page.locator('.widget-print-params').first().isVisible(), 'a printed widget says its parameters');
   await page.close();
 });
 
@@ -175,6 +182,18 @@ test('a reload comes back to the same place', async () => {
   await page.waitForTimeout(1200);
   const top = await p.evaluate((el) => el.getBoundingClientRect().top);
   assert.ok(Math.abs(top - 150) < 150, `after the reload the paragraph is at ${top} px, not 150 px`);
+  await page.close();
+});
+
+test('phones: a 3D view lets a vertical swipe scroll the page until it is tapped', async () => {
+  const page = await newPage(site, { viewport: { width: 390, height: 740 } });
+  await page.goto(chapter('00-fundamentals'));
+  const view = page.locator('.widget-slot canvas.view3d').first();
+  await page.locator('.widget-slot').first().scrollIntoViewIfNeeded();
+  await view.waitFor({ timeout: 20000 });
+  assert.equal(await view.evaluate((c) => getComputedStyle(c).touchAction), 'pan-y pinch-zoom');
+  await view.focus();
+  assert.equal(await view.evaluate((c) => getComputedStyle(c).touchAction), 'none', 'a tapped (focused) view takes every gesture');
   await page.close();
 });
 

@@ -215,6 +215,8 @@ test('axe-core finds nothing inside the widgets, in both themes', async (t) => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
   });
+  // a failed check must not leave the browser open (the test file would never end)
+  t.after(() => browser.close());
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 } });
   const names = ['radial-basis', 'mace-architecture', 'clebsch-gordan', 'rotation', 'equation-steps', 'experiment', 'sh-explorer', 'equivariance'];
   for (const theme of ['light', 'dark']) {
@@ -231,5 +233,4 @@ test('axe-core finds nothing inside the widgets, in both themes', async (t) => {
       await page.close();
     }
   }
-  await browser.close();
 });
