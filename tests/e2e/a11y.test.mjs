@@ -5,28 +5,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { CHAPTERS, CHROMIUM_ARGS, mountWidgets } from './harness.mjs';
-import { startServer } from '../../scripts/static-server.mjs';
+import { CHAPTERS, mountWidgets, serveWithBrowser } from './harness.mjs';
 
-const DIST = process.env.E2E_DIST ?? path.resolve('target/e2e-dist');
 const ROUTES = [
   '/', '/embed', '/figures', '/print', '/embed/sh-explorer?l=2&m=1', '/embed/mace-md',
   ...CHAPTERS.map((c) => `/chapter/${c}`),
 ];
 
-let server;
-let browser;
+let served;
 let origin;
+let browser;
 before(async () => {
-  server = await startServer(DIST, 0, {});
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  served = await serveWithBrowser();
+  ({ origin, browser } = served);
 });
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+after(async () => { await served?.close(); });
 
 function axeSource() {
   if (process.env.AXE_CORE_JS) return fs.readFileSync(process.env.AXE_CORE_JS, 'utf8');

@@ -45,6 +45,21 @@ export async function openSite(dist = process.env.E2E_DIST ?? path.resolve('targ
   };
 }
 
+/** The built site on a free loopback port and a plain browser, for tests that make their own
+ * contexts (JavaScript off, CSP bypassed for axe). */
+export async function serveWithBrowser(dist = process.env.E2E_DIST ?? path.resolve('target/e2e-dist')) {
+  const server = await startServer(dist, 0, {});
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 /** A new page that remembers its console errors, page errors and requests. */
 export async function newPage(site, options = {}) {
   const page = await site.context.newPage();

@@ -6,23 +6,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHAPTERS, CHROMIUM_ARGS } from './harness.mjs';
-import { startServer } from '../../scripts/static-server.mjs';
+import { CHAPTERS, serveWithBrowser } from './harness.mjs';
 
-const DIST = process.env.E2E_DIST ?? path.resolve('target/e2e-dist');
-let server;
+let served;
 let origin;
 let browser;
 before(async () => {
-  server = await startServer(DIST, 0, {});
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  served = await serveWithBrowser();
+  ({ origin, browser } = served);
 });
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+after(async () => { await served?.close(); });
 
 /** What the Markdown source promises: its `## ` headings, widget and exercise blocks, and the
  * last paragraph's opening words (text outside code fences). */
