@@ -5,7 +5,8 @@
 //
 // Results: every word of the query must appear (accents and case ignored); hits in a heading rank
 // above hits in the text. ↑/↓ walk the results, Enter opens one, Esc closes. The chosen section is
-// highlighted on arrival (shell.js reads the words from sessionStorage `multiace-search-hit`).
+// highlighted on arrival (`highlightHit`, which shell.js calls when sessionStorage holds
+// `multiace-search-hit`).
 
 const MAX_RESULTS = 20;
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -164,4 +165,44 @@ function setUp(d) {
   d.addEventListener('click', (ev) => { if (ev.target === d) d.close(); });
   render();
   return d;
+}
+
+/// Arriving from a result: marks its words in the section it names (CSS highlights, so the
+/// page's markup is left alone), once.
+export function highlightHit() {
+  let hit = null;
+  try {
+    hit = JSON.parse(sessionStorage.getItem('multiace-search-hit') ?? 'null');
+    sessionStorage.removeItem('multiace-search-hit');
+  } catch { return; }
+  if (!hit || !Array.isArray(hit.words) || !('highlights' in CSS)) return;
+  const start = hit.id ? document.getElementById(hit.id) : document.querySelector('article.chapter');
+  if (!start) return;
+  const words = hit.words.filter((w) => typeof w === 'string' && w.length > 1);
+  const ranges = [];
+  const mark = (node) => {
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const text = fold(t.data);
+      if (text.length !== t.data.length) continue;
+      for (const w of words) {
+        for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + w.length)) {
+          const r = new Range();
+          r.setStart(t, i);
+          r.setEnd(t, i + w.length);
+          ranges.push(r);
+        }
+      }
+    }
+  };
+  mark(start);
+  if (/^H[23]$/.test(start.tagName)) {
+    // and everything after the heading up to the next one
+    let el = start.nextElementSibling ?? start.parentElement?.nextElementSibling;
+    for (let n = 0; el && !/^H[23]$/.test(el.tagName) && !el.querySelector('h2, h3') && n < 200; n += 1) {
+      mark(el);
+      el = el.nextElementSibling ?? el.parentElement?.nextElementSibling;
+    }
+  }
+  CSS.highlights.set('search-hit', new Highlight(...ranges));
 }

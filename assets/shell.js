@@ -39,8 +39,11 @@
     samePageLinks();
     // the app's pages draw their header later: listen on the document
     document.addEventListener('click', (ev) => { if (ev.target.closest?.('.search-open')) openSearch(); });
-    highlightSearchHit();
-    addEventListener('multiace-search-hit', highlightSearchHit);
+    // Arriving from a search result: search.js marks the words in the section (only then loaded).
+    const hasHit = () => { try { return sessionStorage.getItem('multiace-search-hit') !== null; } catch { return false; } };
+    const markHit = () => { if (hasHit()) loadSearch().then((search) => search.highlightHit()).catch(() => {}); };
+    markHit();
+    addEventListener('multiace-search-hit', markHit);
     if (!document.body.hasAttribute('data-prerendered')) return;
 
     const theme = document.querySelector('.theme-toggle');
@@ -74,6 +77,22 @@
     }
   });
 
+  // `fn` at most once per frame while the reader scrolls.
+  function onScrollFrame(fn) {
+    let queued = false;
+    addEventListener('scroll', () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => { queued = false; fn(); });
+    }, { passive: true });
+  }
+
+  // `fn` once the page has painted: reading layout earlier would force the first layout.
+  function afterFirstPaint(fn) {
+    const go = () => requestAnimationFrame(() => setTimeout(fn, 0));
+    if (document.readyState === 'complete') go(); else addEventListener('load', go, { once: true });
+  }
+
   // The pages write same-page links with their own path (a bare #id resolves against
   // <base href>). A host may serve the page at path/ as well as path: a link to path#id is still
   // this page, so scroll there instead of loading the page again.
@@ -93,8 +112,9 @@
   }
 
   // Search (search.js and its index) loads on first use: `/`, `s`, Ctrl+K or the header button.
+  const loadSearch = () => import(new URL('search.js', document.baseURI).href);
   function openSearch() {
-    import(new URL('search.js', document.baseURI).href)
+    loadSearch()
       .then((search) => search.open())
       .catch((err) => console.warn(`search unavailable: ${err.message}`));
   }
@@ -109,49 +129,6 @@
       ev.preventDefault();
       openSearch();
     });
-  }
-
-  // Arriving from a search result: mark the words in the section it names (CSS highlights, so
-  // the page's markup is left alone), once.
-  function highlightSearchHit() {
-    let hit = null;
-    try {
-      hit = JSON.parse(sessionStorage.getItem('multiace-search-hit') ?? 'null');
-      sessionStorage.removeItem('multiace-search-hit');
-    } catch { return; }
-    if (!hit || !Array.isArray(hit.words) || !('highlights' in CSS)) return;
-    const start = hit.id ? document.getElementById(hit.id) : document.querySelector('article.chapter');
-    if (!start) return;
-    const isHeading = /^H[23]$/.test(start.tagName);
-    const ranges = [];
-    const words = hit.words.filter((w) => typeof w === 'string' && w.length > 1);
-    const mark = (node) => {
-      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-        const text = t.data.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-        if (text.length !== t.data.length) continue;
-        for (const w of words) {
-          for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + w.length)) {
-            const r = new Range();
-            r.setStart(t, i);
-            r.setEnd(t, i + w.length);
-            ranges.push(r);
-          }
-        }
-      }
-    };
-    if (isHeading) {
-      // The heading and everything up to the next heading of the same page.
-      const stop = (el) => /^H[23]$/.test(el.tagName);
-      mark(start);
-      let el = start.nextElementSibling ?? start.parentElement?.nextElementSibling;
-      for (let n = 0; el && !stop(el) && n < 200; n += 1) {
-        if (el.querySelector('h2, h3')) break;
-        mark(el);
-        el = el.nextElementSibling ?? el.parentElement?.nextElementSibling;
-      }
-    } else mark(start);
-    CSS.highlights.set('search-hit', new Highlight(...ranges));
   }
 
   // The reader's progress: solved exercises per chapter in the contents (the exercises store
@@ -209,13 +186,8 @@
         offset = el.getBoundingClientRect().top;
       }
     };
-    let queued = false;
     let restoring = false;
-    addEventListener('scroll', () => {
-      if (queued || restoring) return;
-      queued = true;
-      requestAnimationFrame(() => { queued = false; record(); });
-    }, { passive: true });
+    onScrollFrame(() => { if (!restoring) record(); });
     addEventListener('resize', () => {
       if (!anchor) return;
       restoring = true;
@@ -239,8 +211,7 @@
         delete el.dataset.scrollFocus;
       }
     });
-    const later = () => (window.requestIdleCallback ?? setTimeout)(mark);
-    if (document.readyState === 'complete') later(); else addEventListener('load', later, { once: true });
+    afterFirstPaint(() => (window.requestIdleCallback ?? setTimeout)(mark));
     let timer = 0;
     addEventListener('resize', () => { clearTimeout(timer); timer = setTimeout(mark, 200); });
   }
@@ -274,14 +245,7 @@
       links[at].classList.add('in-view');
       shown = at;
     };
-    let queued = false;
-    addEventListener('scroll', () => {
-      if (queued) return;
-      queued = true;
-      requestAnimationFrame(() => { queued = false; update(); });
-    }, { passive: true });
-    // After the first paint: reading positions earlier would force the page's first layout.
-    const first = () => requestAnimationFrame(() => setTimeout(update, 0));
-    if (document.readyState === 'complete') first(); else addEventListener('load', first, { once: true });
+    onScrollFrame(update);
+    afterFirstPaint(update);
   }
 })();

@@ -192,14 +192,11 @@ pub mod progress {
 
     pub const PREFIX: &str = "multiace-exercise:";
 
-    pub fn load(id: &str) -> Option<(bool, String)> {
+    /// The stored answer (its verdict is found again by checking it).
+    pub fn load(id: &str) -> Option<String> {
         let stored = storage_get(&format!("{PREFIX}{id}"))?;
         let (state, answer) = stored.split_once('|')?;
-        match state {
-            "ok" => Some((true, answer.to_string())),
-            "no" => Some((false, answer.to_string())),
-            _ => None,
-        }
+        matches!(state, "ok" | "no").then(|| answer.to_string())
     }
 
     pub fn save(id: &str, correct: bool, answer: &str) {
@@ -212,12 +209,12 @@ pub mod progress {
 pub fn Exercise(ex: &'static ExerciseData) -> impl IntoView {
     // What the reader did before the wasm arrived wins over what was stored on an earlier visit.
     let stored = progress::load(ex.id).filter(|_| ex.typed.is_empty() && ex.chosen.is_none());
-    let stored_choice = stored.as_ref().and_then(|(_, a)| a.parse::<usize>().ok());
     let (typed, chosen) = match (&ex.answer, &stored) {
-        (AnswerData::Choices { options, .. }, Some(_)) => {
-            (String::new(), stored_choice.filter(|&i| i < options.len()))
-        }
-        (_, Some((_, answer))) => (answer.clone(), None),
+        (AnswerData::Choices { options, .. }, Some(answer)) => (
+            String::new(),
+            answer.parse::<usize>().ok().filter(|&i| i < options.len()),
+        ),
+        (_, Some(answer)) => (answer.clone(), None),
         _ => (ex.typed.clone(), ex.chosen),
     };
     let text = RwSignal::new(typed);

@@ -92,11 +92,7 @@ pub fn storage_remove_prefixed(prefix: &str) {
     let Some(s) = storage() else {
         return;
     };
-    let keys: Vec<String> = (0..s.length().unwrap_or(0))
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(prefix))
-        .collect();
-    for k in keys {
+    for (k, _) in storage_prefixed(prefix) {
         let _ = s.remove_item(&k);
     }
 }

@@ -37,6 +37,21 @@ pub fn map_text(html: &str, f: impl Fn(&str) -> String) -> String {
     out
 }
 
+/// The characters of `html` outside its tags (entities stay as written).
+pub fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,27 +182,15 @@ fn name_math_headers(html: &str) -> String {
             && cell.ends_with("</math>")
             && cell.matches("<math").count() == 1
         {
-            let text: String = strip_tags(cell).split_whitespace().collect();
+            let text: String = crate::html_text::strip_tags(cell)
+                .split_whitespace()
+                .collect();
             out.push_str(&cell.replacen("<math", &format!("<math aria-label=\"{text}\""), 1));
             rest = &rest[close..];
         }
     }
     out.push_str(rest);
     out
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// Markdown fragment (an exercise field) → HTML. A single paragraph is unwrapped so the text

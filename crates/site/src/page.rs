@@ -260,16 +260,7 @@ pub fn description(chapter: &LoadedChapter) -> String {
         }
         _ => None,
     });
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in first.unwrap_or("").chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
+    let text = crate::html_text::strip_tags(first.unwrap_or(""));
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= 200 {
         return text;
